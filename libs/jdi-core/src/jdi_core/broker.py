@@ -1,0 +1,131 @@
+"""Kafka broker factory, event publishing and the retry/dead-letter consumer wrapper."""
+
+import asyncio
+import base64
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka.annotations import KafkaMessage as CurrentMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
+from pydantic import ValidationError
+
+from jdi_core.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
+from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
+from jdi_core.settings import KafkaSettings
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[KafkaMessage], Awaitable[None]]
+
+
+class PermanentError(Exception):
+    """Retrying cannot help (bad payload, violated invariant): dead-letter at once."""
+
+
+def make_broker(settings: KafkaSettings, tracer_provider: TracerProvider | None = None) -> KafkaBroker:
+    middlewares = [KafkaTelemetryMiddleware(tracer_provider=tracer_provider)] if tracer_provider else []
+    return KafkaBroker(
+        settings.bootstrap_servers,
+        max_request_size=settings.max_request_size,
+        # One document's events share a key; acks=all keeps them once acknowledged.
+        acks="all",
+        middlewares=middlewares,
+        logger=logging.getLogger("jdi.broker"),
+    )
+
+
+async def publish_event(broker: KafkaBroker, settings: KafkaSettings, event: CloudEvent[Any]) -> None:
+    """Publish keyed by the document id so one document's events stay ordered in one partition."""
+    await broker.publish(
+        event.to_bytes(),
+        topic=settings.topic(event.topic),
+        key=event.subject.encode() if event.subject else None,
+        headers={"content-type": CONTENT_TYPE, "ce_type": event.type, "ce_id": event.id},
+    )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    settings: KafkaSettings,
+    topic: Topic,
+    group_id: str,
+    handler: Handler,
+    *,
+    source: str,
+) -> None:
+    """Consume `topic` at least once: bounded retries with backoff, then the DLQ; never stuck.
+
+    The offset is committed only after the handler (or the dead-lettering) succeeded; if even the
+    DLQ cannot be written the message is nacked and read again rather than skipped.
+    """
+
+    async def handle_with_retries(message: CurrentMessage) -> None:
+        outcome = await _handle(message)
+        MESSAGES_HANDLED.labels(topic.value, outcome).inc()
+        record = message.raw_message
+        assert not isinstance(record, tuple)
+        NEXT_OFFSETS[(record.topic, record.partition)] = record.offset + 1
+
+    async def _handle(message: KafkaMessage) -> str:
+        attempt = 1
+        while True:
+            try:
+                await handler(message)
+                return "ok"
+            except (PermanentError, ValidationError) as error:
+                await dead_letter(broker, settings, message, error, attempt, source=source)
+                return "dead_lettered"
+            except Exception as error:
+                if attempt >= settings.max_attempts:
+                    await dead_letter(broker, settings, message, error, attempt, source=source)
+                    return "dead_lettered"
+                logger.warning(
+                    "handler failed, retrying",
+                    extra={"topic": topic.value, "attempt": attempt, "error": repr(error)},
+                )
+                await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
+                attempt += 1
+
+    broker.subscriber(
+        settings.topic(topic),
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        max_partition_fetch_bytes=settings.max_request_size,
+    )(handle_with_retries)
+
+
+async def dead_letter(
+    broker: KafkaBroker,
+    settings: KafkaSettings,
+    message: KafkaMessage,
+    error: BaseException,
+    attempts: int,
+    *,
+    source: str,
+) -> None:
+    record = message.raw_message
+    assert not isinstance(record, tuple)
+    key = record.key.decode(errors="replace") if record.key else None
+    logger.error(
+        "message dead-lettered",
+        extra={"topic": record.topic, "offset": record.offset, "error": repr(error)},
+    )
+    letter = DeadLetter(
+        original_topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=key,
+        headers={name: value.decode(errors="replace") for name, value in record.headers},
+        value_base64=base64.b64encode(record.value or b"").decode(),
+        error_type=type(error).__name__,
+        error_message=str(error)[:2000],
+        attempts=attempts,
+    )
+    await publish_event(broker, settings, DeadLettered.wrap(letter, source=source, subject=key))

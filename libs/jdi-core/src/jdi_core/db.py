@@ -1,0 +1,41 @@
+"""Async SQLAlchemy engine per service schema.
+
+Tables are declared in the schema named after their service (`ingestion`, `analysis`, `gateway`);
+`schema_translate_map` points that name at the deployment's real schema, so tests can give every
+run its own schema on one PostgreSQL.
+"""
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+from jdi_core.settings import DatabaseSettings
+
+
+def schema_name(settings: DatabaseSettings, service_schema: str) -> str:
+    return f"{settings.schema_prefix}{service_schema}"
+
+
+def make_engine(settings: DatabaseSettings, service_schema: str) -> AsyncEngine:
+    engine = create_async_engine(
+        settings.url.get_secret_value(),
+        pool_size=settings.pool_size,
+        pool_pre_ping=True,
+        execution_options={"schema_translate_map": {service_schema: schema_name(settings, service_schema)}},
+    )
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    return engine
+
+
+async def create_schema(engine: AsyncEngine, metadata: MetaData, service_schema: str) -> None:
+    """Create the service's schema and tables if missing (idempotent, safe on every start)."""
+    real_schema = engine.get_execution_options()["schema_translate_map"][service_schema]
+    async with engine.begin() as connection:
+        # Schema names come from settings, never from requests; quoted as an identifier anyway.
+        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{real_schema}"'))
+        await connection.run_sync(metadata.create_all)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))

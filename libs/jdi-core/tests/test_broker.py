@@ -1,0 +1,75 @@
+"""The retry/dead-letter wrapper, in memory with FastStream's TestKafkaBroker."""
+
+import base64
+
+import pytest
+from faststream.kafka import KafkaMessage, TestKafkaBroker
+
+from jdi_core.broker import PermanentError, make_broker, subscribe
+from jdi_core.events import DeadLettered, Topic
+from jdi_core.settings import KafkaSettings
+
+SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)
+
+
+def broker_with(handler, dead_letters: list[DeadLettered]):
+    broker = make_broker(SETTINGS)
+    subscribe(broker, SETTINGS, Topic.PARSED, "unit", handler, source="/test")
+
+    @broker.subscriber(SETTINGS.topic(Topic.DLQ))
+    async def collect(body: bytes) -> None:
+        dead_letters.append(DeadLettered.from_bytes(body))
+
+    return broker
+
+
+async def test_transient_failures_are_retried_until_success() -> None:
+    calls: list[bytes] = []
+    dead: list[DeadLettered] = []
+
+    async def flaky(message: KafkaMessage) -> None:
+        calls.append(message.body)
+        if len(calls) < 3:
+            raise ConnectionError("database restarting")
+
+    async with TestKafkaBroker(broker_with(flaky, dead)) as broker:
+        await broker.publish(b"payload", SETTINGS.topic(Topic.PARSED), key=b"doc-1")
+
+    assert calls == [b"payload"] * 3
+    assert dead == []
+
+
+async def test_exhausted_retries_go_to_the_dlq_with_the_original_record() -> None:
+    dead: list[DeadLettered] = []
+
+    async def broken(message: KafkaMessage) -> None:
+        raise TimeoutError("vector store did not answer")
+
+    async with TestKafkaBroker(broker_with(broken, dead)) as broker:
+        await broker.publish(b"payload", SETTINGS.topic(Topic.PARSED), key=b"doc-1", headers={"x": "1"})
+
+    assert len(dead) == 1
+    letter = dead[0].data
+    assert letter.original_topic == "unit.jdi.documents.parsed.v1"
+    assert letter.attempts == 3
+    assert letter.error_type == "TimeoutError"
+    assert letter.key == "doc-1"
+    assert letter.headers["x"] == "1"
+    assert base64.b64decode(letter.value_base64) == b"payload"
+
+
+@pytest.mark.parametrize("error", [PermanentError("version 0 is invalid")])
+async def test_permanent_errors_skip_retries(error: Exception) -> None:
+    calls = 0
+    dead: list[DeadLettered] = []
+
+    async def invalid(message: KafkaMessage) -> None:
+        nonlocal calls
+        calls += 1
+        raise error
+
+    async with TestKafkaBroker(broker_with(invalid, dead)) as broker:
+        await broker.publish(b"{}", SETTINGS.topic(Topic.PARSED), key=b"doc-2")
+
+    assert calls == 1
+    assert [letter.data.attempts for letter in dead] == [1]
