@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft, combined broker+controller) as a local
+# process, built from Maven Central jars. Usage: kafka.sh {start|stop|status}
+#
+# Environment:
+#   KAFKA_PORT           client port on 127.0.0.1 (default 19092); the controller uses KAFKA_PORT+1
+#   KAFKA_VERSION        org.apache.kafka:kafka_2.13 version (default 4.4.0)
+#   KAFKA_LIBS_DIR       jar cache (default $JDI_WORK_DIR/kafka-libs)
+#   KAFKA_START_TIMEOUT  seconds to wait for readiness (default 120)
+#   JDI_WORK_DIR         work folder (default <repo>/.work)
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+LOG4J_VERSION="2.24.3"
+KAFKA_LIBS_DIR="${KAFKA_LIBS_DIR:-$JDI_WORK_DIR/kafka-libs}"
+KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
+
+KAFKA_HOME="$JDI_WORK_DIR/kafka"
+DATA_DIR="$KAFKA_HOME/data"
+LOG_DIR="$KAFKA_HOME/logs"
+CONFIG_FILE="$KAFKA_HOME/server.properties"
+LOG4J_CONFIG="$KAFKA_HOME/log4j2.properties"
+PID_FILE="$KAFKA_HOME/kafka.pid"
+SERVER_LOG="$LOG_DIR/server.log"
+CONSOLE_LOG="$LOG_DIR/console.log"
+LIBS_READY_MARKER="$KAFKA_LIBS_DIR/.complete-$KAFKA_VERSION"
+
+# The PID is ours only if that process is a Kafka server running our config file.
+running_pid() {
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE")"
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "kafka.Kafka $CONFIG_FILE" || return 1
+    echo "$pid"
+}
+
+resolve_libs() {
+    [[ -f "$LIBS_READY_MARKER" ]] && return 0
+    command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
+    command -v java >/dev/null || die "java not found (apt-get install -y openjdk-17-jre-headless)"
+    log "resolving Apache Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS_DIR"
+    local build_dir="$JDI_WORK_DIR/kafka-build"
+    mkdir -p "$build_dir"
+    # kafka_2.13 is the server (kafka.Kafka, kafka.tools.StorageTool); kafka-tools
+    # gives BrokerApiVersionsCommand for the readiness probe (without Connect,
+    # which it only needs for unrelated tools); log4j2 is the logging backend.
+    cat >"$build_dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.jdi</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version>
+      <exclusions>
+        <exclusion><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>$LOG4J_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>$LOG4J_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+    rm -rf "$KAFKA_LIBS_DIR"
+    mvn -q -B -f "$build_dir/pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS_DIR" >"$build_dir/mvn.log" 2>&1 ||
+        { print_log_tail "$build_dir/mvn.log"; die "maven could not resolve Kafka $KAFKA_VERSION"; }
+    touch "$LIBS_READY_MARKER"
+}
+
+write_config() {
+    mkdir -p "$DATA_DIR" "$LOG_DIR"
+    cat >"$CONFIG_FILE" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA_DIR
+num.partitions=6
+auto.create.topics.enable=true
+# Documents up to 10 MB travel base64-encoded (about 13.4 MB) inside an event.
+message.max.bytes=20971520
+replica.fetch.max.bytes=20971520
+offsets.topic.replication.factor=1
+# Fewer offset partitions than the default 50 make the first group join fast.
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=6
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+    cat >"$LOG4J_CONFIG" <<EOF
+status = warn
+appender.file.type = RollingFile
+appender.file.name = file
+appender.file.fileName = $SERVER_LOG
+appender.file.filePattern = $SERVER_LOG.%i
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+appender.file.policies.type = Policies
+appender.file.policies.size.type = SizeBasedTriggeringPolicy
+appender.file.policies.size.size = 20MB
+appender.file.strategy.type = DefaultRolloverStrategy
+appender.file.strategy.max = 3
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.apache.name = org.apache.kafka
+logger.apache.level = INFO
+EOF
+}
+
+format_storage_once() {
+    [[ -f "$DATA_DIR/meta.properties" ]] && return 0
+    log "formatting KRaft storage in $DATA_DIR"
+    local cluster_id
+    cluster_id="$(java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool random-uuid)"
+    java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG_FILE" >>"$CONSOLE_LOG" 2>&1 ||
+        { print_log_tail "$CONSOLE_LOG"; die "kafka storage format failed"; }
+}
+
+# A real metadata round trip (ApiVersions to the broker), not just an open port.
+broker_answers() {
+    java -Xmx128m -cp "$KAFKA_LIBS_DIR/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
+        --bootstrap-server "127.0.0.1:$KAFKA_PORT" >/dev/null 2>&1
+}
+
+wait_until_ready() {
+    local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        kill -0 "$pid" 2>/dev/null ||
+            { print_log_tail "$CONSOLE_LOG"; print_log_tail "$SERVER_LOG"; die "kafka exited during startup"; }
+        if port_is_open 127.0.0.1 "$KAFKA_PORT" && broker_answers; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    print_log_tail "$SERVER_LOG"
+    die "kafka not ready on 127.0.0.1:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s"
+}
+
+start() {
+    take_lock kafka
+    local pid
+    if pid="$(running_pid)"; then
+        log "kafka already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"
+        return 0
+    fi
+    if port_is_open 127.0.0.1 "$KAFKA_PORT"; then
+        die "port $KAFKA_PORT is taken by another process; set KAFKA_PORT"
+    fi
+    local started_at=$SECONDS
+    resolve_libs
+    write_config
+    format_storage_once
+    log "starting kafka on 127.0.0.1:$KAFKA_PORT (controller $CONTROLLER_PORT)"
+    # setsid detaches the broker from the caller's session so it outlives it;
+    # bash writes its own PID and then becomes java through exec.
+    rm -f "$PID_FILE"
+    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+        java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
+        -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
+        -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE" \
+        >>"$CONSOLE_LOG" 2>&1 </dev/null 9>&- &
+    local deadline=$((SECONDS + 10))
+    until [[ -s "$PID_FILE" ]] || ((SECONDS >= deadline)); do sleep 0.1; done
+    pid="$(cat "$PID_FILE")"
+    wait_until_ready "$pid"
+    log "kafka ready (pid $pid) in $((SECONDS - started_at))s: 127.0.0.1:$KAFKA_PORT"
+}
+
+stop() {
+    take_lock kafka
+    local pid
+    if ! pid="$(running_pid)"; then
+        log "kafka not running"
+        rm -f "$PID_FILE"
+        return 0
+    fi
+    log "stopping kafka (pid $pid)"
+    kill -TERM "$pid"
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            log "kafka did not stop within 60s; killing pid $pid"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        sleep 0.2
+    done
+    rm -f "$PID_FILE"
+    log "kafka stopped"
+}
+
+status() {
+    local pid
+    if pid="$(running_pid)"; then
+        echo "kafka running (pid $pid) on 127.0.0.1:$KAFKA_PORT"
+        return 0
+    fi
+    echo "kafka stopped"
+    return 3
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    status) status ;;
+    *)
+        echo "usage: $0 {start|stop|status}" >&2
+        exit 2
+        ;;
+esac
