@@ -1,0 +1,133 @@
+"""Sentence embeddings with ONNX Runtime: all-MiniLM-L6-v2, mean pooling, L2 normalisation."""
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Encoding, Tokenizer
+
+from jdi_embedder.bert_graph import BertConfig, build_bert_graph
+from jdi_embedder.model_files import ModelFiles, packaged_model_zip, read_model_zip
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+MAX_TOKENS = 256  # sentence-transformers max_seq_length for this model, special tokens included
+GRAPH_VERSION = 1  # bump when build_bert_graph changes, so cached graphs are rebuilt
+DEFAULT_BATCH_SIZE = 32
+
+
+class Embedder(Protocol):
+    model_id: str
+    dimension: int
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return one L2-normalised float32 row per text."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Number of word-piece tokens in text, special tokens excluded, no truncation."""
+        ...
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character (start, end) of every word-piece token of text, no truncation."""
+        ...
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("JDI_EMBEDDER_CACHE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "jdi-embedder"
+
+
+def mean_pool_normalise(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    """Average the token vectors that are not padding, then scale each row to unit length."""
+    mask = attention_mask[:, :, None].astype(np.float32)
+    summed = (hidden * mask).sum(axis=1)
+    pooled = summed / np.clip(mask.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _cached_graph(files: ModelFiles, cache_dir: Path) -> Path:
+    path = cache_dir / f"all-MiniLM-L6-v2-{files.weights_sha256[:16]}-g{GRAPH_VERSION}.onnx"
+    if path.is_file():
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    model = build_bert_graph(files.weights, BertConfig.from_hf_config(files.config))
+    # Write then rename so concurrent processes never load a half-written file.
+    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
+        tmp.write(model.SerializeToString())
+    os.replace(tmp.name, path)
+    return path
+
+
+class OnnxEmbedder:
+    model_id = MODEL_ID
+    max_tokens = MAX_TOKENS
+
+    def __init__(self, session: ort.InferenceSession, tokenizer_json: str, dimension: int, batch_size: int) -> None:
+        self._session = session
+        # The shipped tokenizer.json truncates at 128 and pads to a fixed 128; the model
+        # was trained for 256 and we pad per batch ourselves.
+        self._tokenizer = Tokenizer.from_str(tokenizer_json)
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        # Chunking needs every token of a long section, so it uses an untruncated copy.
+        self._full_tokenizer = Tokenizer.from_str(tokenizer_json)
+        self._full_tokenizer.no_truncation()
+        self._full_tokenizer.no_padding()
+        self.dimension = dimension
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(
+        cls,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        model_zip: Path | None = None,
+    ) -> "OnnxEmbedder":
+        files = read_model_zip(model_zip or packaged_model_zip())
+        graph_path = _cached_graph(files, cache_dir or default_cache_dir())
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(str(graph_path), options, providers=["CPUExecutionProvider"])
+        return cls(session, files.tokenizer_json, dimension=files.config["hidden_size"], batch_size=batch_size)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of strings, not a single string")
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError("embed() takes strings only")
+        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return result
+        encodings = self._tokenizer.encode_batch(list(texts))
+        # Batch texts of similar length together so little compute goes to padding.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            result[batch] = self._embed_encodings([encodings[i] for i in batch])
+        return result
+
+    def _embed_encodings(self, encodings: list[Encoding]) -> np.ndarray:
+        width = max(len(encoding.ids) for encoding in encodings)
+        input_ids = np.zeros((len(encodings), width), dtype=np.int64)
+        attention_mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            input_ids[row, : len(encoding.ids)] = encoding.ids
+            attention_mask[row, : len(encoding.ids)] = 1
+        (hidden,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
+        return mean_pool_normalise(hidden, attention_mask)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._full_tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        return list(self._full_tokenizer.encode(text, add_special_tokens=False).offsets)
