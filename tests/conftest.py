@@ -1,0 +1,178 @@
+"""Session fixtures giving integration and e2e tests real infrastructure.
+
+Each of Kafka, PostgreSQL and Qdrant is found in this order: an explicit
+environment variable, a testcontainer when a Docker engine answers, then the
+local process scripts in `deploy/local/` (Qdrant falls back to `None`, meaning
+the embedding service's embedded Qdrant). Fixtures are lazy, so only tests
+that request them start anything; unit tests start nothing.
+
+Infrastructure started by the local scripts is left running after the session
+(`deploy/local/*.sh stop` ends it); containers are stopped with the session.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+import requests
+from docker.errors import DockerException
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_DEPLOY_DIR = REPO_ROOT / "deploy" / "local"
+
+# A cold start resolves the Kafka jars through Maven first.
+LOCAL_START_TIMEOUT_S = 600
+DOCKER_PING_TIMEOUT_S = 3
+
+KAFKA_IMAGE = "confluentinc/cp-kafka:7.6.0"
+POSTGRES_IMAGE = "postgres:16-alpine"
+QDRANT_IMAGE = "qdrant/qdrant:v1.16.2"
+
+# Broker settings the platform relies on; deploy/local/kafka.sh sets the same.
+# Documents up to 10 MB travel base64-encoded inside events.
+KAFKA_MAX_MESSAGE_BYTES = 20 * 1024 * 1024
+KAFKA_CONTAINER_ENV = {
+    "KAFKA_MESSAGE_MAX_BYTES": str(KAFKA_MAX_MESSAGE_BYTES),
+    "KAFKA_REPLICA_FETCH_MAX_BYTES": str(KAFKA_MAX_MESSAGE_BYTES),
+    "KAFKA_NUM_PARTITIONS": "6",
+    "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "true",
+    "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
+    "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
+}
+
+# Recommended aiokafka / FastStream consumer settings for tests: groups join
+# and notice new topics in about a second instead of the production defaults.
+FAST_CONSUMER_SETTINGS: dict[str, int | str] = {
+    # Tests usually produce before the consumer's group has joined.
+    "auto_offset_reset": "earliest",
+    "session_timeout_ms": 6000,
+    "heartbeat_interval_ms": 500,
+    # Auto-created topics become visible to subscribers quickly.
+    "metadata_max_age_ms": 1000,
+    "fetch_max_wait_ms": 100,
+}
+
+
+@functools.cache
+def docker_engine_available() -> bool:
+    try:
+        docker.from_env(timeout=DOCKER_PING_TIMEOUT_S).ping()
+    except (DockerException, requests.RequestException, OSError):
+        return False
+    return True
+
+
+def start_local(script_name: str) -> None:
+    """Run `deploy/local/<script_name> start` (idempotent) or fail the test."""
+    script = LOCAL_DEPLOY_DIR / script_name
+    try:
+        result = subprocess.run(
+            ["bash", str(script), "start"],
+            capture_output=True,
+            text=True,
+            timeout=LOCAL_START_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(
+            f"{script} start did not finish within {LOCAL_START_TIMEOUT_S}s",
+            pytrace=False,
+        )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{script} start failed with exit code {result.returncode}:\n{result.stderr[-4000:]}",
+            pytrace=False,
+        )
+
+
+@functools.cache
+def local_connection_settings() -> dict[str, str]:
+    """The variables deploy/local/env.sh derives from the local ports."""
+    output = subprocess.run(
+        ["bash", str(LOCAL_DEPLOY_DIR / "env.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    settings = {}
+    for line in output.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        settings[name] = value
+    return settings
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap_servers() -> Iterator[str]:
+    if configured := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield configured
+    elif docker_engine_available():
+        from testcontainers.community.kafka import KafkaContainer
+
+        container = KafkaContainer(KAFKA_IMAGE).with_kraft()
+        for name, value in KAFKA_CONTAINER_ENV.items():
+            container.with_env(name, value)
+        with container:
+            yield container.get_bootstrap_server()
+    else:
+        start_local("kafka.sh")
+        yield local_connection_settings()["KAFKA_BOOTSTRAP_SERVERS"]
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """An SQLAlchemy asyncpg URL (`postgresql+asyncpg://...`)."""
+    if configured := os.environ.get("DATABASE_URL"):
+        yield configured
+    elif docker_engine_available():
+        from testcontainers.community.postgres import PostgresContainer
+
+        with PostgresContainer(POSTGRES_IMAGE, driver="asyncpg") as container:
+            yield container.get_connection_url()
+    else:
+        start_local("postgres.sh")
+        yield local_connection_settings()["DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def qdrant_url() -> Iterator[str | None]:
+    """A Qdrant server URL, or None: use the embedding service's embedded Qdrant."""
+    if configured := os.environ.get("QDRANT_URL"):
+        yield configured
+    elif docker_engine_available():
+        from testcontainers.community.qdrant import QdrantContainer
+
+        with QdrantContainer(QDRANT_IMAGE) as container:
+            yield f"http://{container.rest_host_address}"
+    else:
+        yield None
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """A short token unique to this test session."""
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def topic_prefix(run_id: str) -> str:
+    """Prefix for Kafka topic names so runs against a shared broker never collide."""
+    return f"t{run_id}."
+
+
+@pytest.fixture(scope="session")
+def db_schema_prefix(run_id: str) -> str:
+    """Prefix for database schema names so runs against a shared database never collide."""
+    return f"t{run_id}_"
+
+
+@pytest.fixture
+def fast_consumer_settings() -> dict[str, int | str]:
+    """A fresh copy of FAST_CONSUMER_SETTINGS (conftest is not importable by tests)."""
+    return dict(FAST_CONSUMER_SETTINGS)
