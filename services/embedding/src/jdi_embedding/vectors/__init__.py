@@ -1,0 +1,17 @@
+"""Vector storage of chunk embeddings behind one small port."""
+
+from jdi_embedding.vectors.naming import ACTIVE_ALIAS, collection_name, point_id
+from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, ChunkPoint, VectorStore
+from jdi_embedding.vectors.qdrant_store import QdrantVectorStore, open_vector_store
+
+__all__ = [
+    "ACTIVE_ALIAS",
+    "ChunkFilters",
+    "ChunkHit",
+    "ChunkPoint",
+    "QdrantVectorStore",
+    "VectorStore",
+    "collection_name",
+    "open_vector_store",
+    "point_id",
+]

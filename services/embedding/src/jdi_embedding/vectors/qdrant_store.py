@@ -1,0 +1,213 @@
+"""VectorStore on Qdrant: a server through AsyncQdrantClient(url) or embedded (qdrant-client local mode)."""
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from qdrant_client import AsyncQdrantClient, models
+
+from jdi_embedding.vectors.naming import (
+    ACTIVE_ALIAS,
+    COLLECTION_PREFIX,
+    collection_name,
+    point_id,
+)
+from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, ChunkPoint
+
+DENSE = "dense"
+SPARSE = "bm25"
+KEYWORD_FIELDS = ("document_id", "classification", "level", "language", "department", "section_key", "model_id")
+FILTER_FIELDS = {
+    "classification": "classification",
+    "level": "level",
+    "language": "language",
+    "department": "department",
+    "section": "section_key",
+}
+
+
+def _document_filter(document_id: str) -> models.Filter:
+    return models.Filter(must=[models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id))])
+
+
+def to_qdrant_filter(filters: ChunkFilters, exclude_document_id: str | None = None) -> models.Filter | None:
+    must: list[models.Condition] = [
+        models.FieldCondition(key=payload_key, match=models.MatchAny(any=values))
+        for name, payload_key in FILTER_FIELDS.items()
+        if (values := getattr(filters, name))
+    ]
+    must_not: list[models.Condition] = []
+    if exclude_document_id is not None:
+        must_not.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=exclude_document_id)))
+    if not must and not must_not:
+        return None
+    return models.Filter(must=must or None, must_not=must_not or None)
+
+
+def _payload(point: ChunkPoint) -> dict:
+    chunk = point.chunk
+    return {
+        "document_id": chunk.document_id,
+        "version": chunk.version,
+        "chunk_index": chunk.chunk_index,
+        "section_key": chunk.section_key,
+        "heading": chunk.heading,
+        "text": chunk.text,
+        "language": chunk.language,
+        "classification": chunk.classification,
+        "level": chunk.level,
+        "job_number": chunk.job_number,
+        "title": chunk.title,
+        "department": chunk.department,
+        "model_id": point.model_id,
+    }
+
+
+class QdrantVectorStore:
+    def __init__(self, client: AsyncQdrantClient, server: bool) -> None:
+        self._client = client
+        # Local mode has no payload indexes (it scans), so they are only made on a server.
+        self._server = server
+
+    @classmethod
+    def for_server(cls, url: str, api_key: str | None = None) -> "QdrantVectorStore":
+        return cls(AsyncQdrantClient(url=url, api_key=api_key), server=True)
+
+    @classmethod
+    def embedded(cls, path: Path) -> "QdrantVectorStore":
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(AsyncQdrantClient(path=str(path)), server=False)
+
+    async def ensure_collection(self, model_id: str, dimension: int) -> str:
+        name = collection_name(model_id)
+        if await self._client.collection_exists(name):
+            return name
+        await self._client.create_collection(
+            name,
+            vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        )
+        if self._server:
+            for field in KEYWORD_FIELDS:
+                await self._client.create_payload_index(name, field, models.PayloadSchemaType.KEYWORD)
+            await self._client.create_payload_index(name, "version", models.PayloadSchemaType.INTEGER)
+        return name
+
+    async def replace_document(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
+        name = collection_name(model_id)
+        newer = models.Filter(
+            must=[
+                models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)),
+                models.FieldCondition(key="version", range=models.Range(gt=version)),
+            ]
+        )
+        if (await self._client.count(name, count_filter=newer, exact=True)).count:
+            return False
+        if points:
+            await self._client.upsert(
+                name,
+                points=[
+                    models.PointStruct(
+                        id=str(point_id(document_id, version, point.chunk.chunk_index, model_id)),
+                        vector={DENSE: point.dense.tolist(), SPARSE: point.sparse},
+                        payload=_payload(point),
+                    )
+                    for point in points
+                ],
+                wait=True,
+            )
+        # Old versions go only after the new one is stored, so searches never see the document vanish.
+        older = models.Filter(
+            must=[models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id))],
+            must_not=[models.FieldCondition(key="version", match=models.MatchValue(value=version))],
+        )
+        await self._client.delete(name, points_selector=models.FilterSelector(filter=older), wait=True)
+        return True
+
+    async def delete_document(self, document_id: str) -> int:
+        removed = 0
+        for collection in (await self._client.get_collections()).collections:
+            if not collection.name.startswith(COLLECTION_PREFIX):
+                continue
+            selector = _document_filter(document_id)
+            removed += (await self._client.count(collection.name, count_filter=selector, exact=True)).count
+            await self._client.delete(collection.name, points_selector=models.FilterSelector(filter=selector), wait=True)
+        return removed
+
+    async def hybrid_query(
+        self, collection: str, dense: np.ndarray, sparse: models.SparseVector, filters: ChunkFilters, limit: int
+    ) -> list[ChunkHit]:
+        qdrant_filter = to_qdrant_filter(filters)
+        prefetch = [models.Prefetch(query=dense.tolist(), using=DENSE, filter=qdrant_filter, limit=limit)]
+        if sparse.indices:
+            prefetch.append(models.Prefetch(query=sparse, using=SPARSE, filter=qdrant_filter, limit=limit))
+        response = await self._client.query_points(
+            collection,
+            prefetch=prefetch,
+            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            limit=limit,
+            with_payload=True,
+        )
+        return [ChunkHit(score=point.score, payload=point.payload or {}) for point in response.points]
+
+    async def dense_query(
+        self, collection: str, dense: np.ndarray, filters: ChunkFilters, exclude_document_id: str, limit: int
+    ) -> list[ChunkHit]:
+        response = await self._client.query_points(
+            collection,
+            query=dense.tolist(),
+            using=DENSE,
+            query_filter=to_qdrant_filter(filters, exclude_document_id),
+            limit=limit,
+            with_payload=True,
+        )
+        return [ChunkHit(score=point.score, payload=point.payload or {}) for point in response.points]
+
+    async def document_dense_vectors(self, collection: str, document_id: str) -> np.ndarray:
+        vectors = []
+        offset: uuid.UUID | str | int | None = None
+        while True:
+            records, offset = await self._client.scroll(
+                collection,
+                scroll_filter=_document_filter(document_id),
+                limit=256,
+                offset=offset,
+                with_vectors=[DENSE],
+                with_payload=False,
+            )
+            vectors.extend(record.vector[DENSE] for record in records if isinstance(record.vector, dict))
+            if offset is None:
+                break
+        return np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+
+    async def set_active(self, model_id: str) -> None:
+        target = collection_name(model_id)
+        if not await self._client.collection_exists(target):
+            raise ValueError(f"collection {target!r} does not exist")
+        operations: list[models.AliasOperations] = []
+        if await self.active_collection() is not None:
+            operations.append(models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=ACTIVE_ALIAS)))
+        operations.append(
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=target, alias_name=ACTIVE_ALIAS)
+            )
+        )
+        # One request, so readers see either the old or the new target, never none.
+        await self._client.update_collection_aliases(change_aliases_operations=operations)
+
+    async def active_collection(self) -> str | None:
+        for alias in (await self._client.get_aliases()).aliases:
+            if alias.alias_name == ACTIVE_ALIAS:
+                return alias.collection_name
+        return None
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+def open_vector_store(qdrant_url: str | None, embedded_path: Path, api_key: str | None = None) -> QdrantVectorStore:
+    """A Qdrant server when QDRANT_URL is set, otherwise embedded Qdrant stored under embedded_path."""
+    if qdrant_url:
+        return QdrantVectorStore.for_server(qdrant_url, api_key)
+    return QdrantVectorStore.embedded(embedded_path)
