@@ -9,6 +9,7 @@
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-19092}"
 export DATABASE_URL="postgresql+asyncpg://jdi@127.0.0.1:${POSTGRES_PORT:-55432}/jdi"
 
+# shellcheck disable=SC3028  # BASH_SOURCE is set only under bash, which is the point
 if [ "${BASH_SOURCE:-$0}" = "$0" ]; then
     echo "export KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
     echo "export DATABASE_URL=$DATABASE_URL"

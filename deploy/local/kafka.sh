@@ -10,6 +10,7 @@
 #   JDI_WORK_DIR         work folder (default <repo>/.work)
 set -euo pipefail
 
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KAFKA_PORT="${KAFKA_PORT:-19092}"
@@ -178,6 +179,7 @@ start() {
     # setsid detaches the broker from the caller's session so it outlives it;
     # bash writes its own PID and then becomes java through exec.
     rm -f "$PID_FILE"
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner bash
     setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
         java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
         -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \

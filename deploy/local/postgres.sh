@@ -8,6 +8,7 @@
 #   JDI_WORK_DIR   work folder (default <repo>/.work)
 set -euo pipefail
 
+# shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 POSTGRES_PORT="${POSTGRES_PORT:-55432}"
@@ -18,6 +19,7 @@ LOG_FILE="$PG_HOME/postgres.log"
 
 find_pg_bin_dir() {
     local newest
+    # shellcheck disable=SC2012  # version directories are plain numbers
     newest="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
     if [[ -n "$newest" && -x "$newest/pg_ctl" && -x "$newest/initdb" ]]; then
         echo "$newest"
