@@ -1,0 +1,9 @@
+import uvicorn
+
+from jdi_core.logs import configure_logging
+from jdi_gateway.app import SERVICE_NAME, create_app
+from jdi_gateway.settings import GatewaySettings
+
+settings = GatewaySettings()
+configure_logging(SERVICE_NAME)
+uvicorn.run(create_app(settings), host=settings.http.host, port=settings.http.port, log_config=None)

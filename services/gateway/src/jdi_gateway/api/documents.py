@@ -1,0 +1,296 @@
+"""/v1/documents: submit, read, list and delete job descriptions."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.datastructures import UploadFile
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy import and_, or_, select
+
+from jdi_core.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
+from jdi_core.identity import document_id_for
+from jdi_core.telemetry import current_trace_id
+from jdi_gateway.api.audit import audit
+from jdi_gateway.api.errors import ApiError
+from jdi_gateway.api.models import (
+    Accepted,
+    DeleteAccepted,
+    DocumentPage,
+    DocumentSummary,
+    DocumentView,
+    SubmitJson,
+)
+from jdi_gateway.api.status import stages_of, status_of
+from jdi_gateway.api.uploads import check_upload
+from jdi_gateway.auth.keys import Caller, Scope, require
+from jdi_gateway.projections.handlers import record_received
+from jdi_gateway.tables import documents
+
+SOURCE = "/jdi/gateway"
+router = APIRouter(prefix="/v1/documents", tags=["documents"])
+
+
+SUBMIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "source_reference": {"type": "string", "maxLength": 500},
+                    },
+                }
+            },
+            "application/json": {"schema": SubmitJson.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=Accepted,
+    summary="Submit a document: a multipart `file`, or JSON with `text` or `content_base64`",
+    openapi_extra=SUBMIT_BODY,
+)
+async def submit_document(request: Request, caller: Caller = require(Scope.DOCUMENTS_WRITE)) -> Accepted:
+    limit = request.app.state.settings.max_upload_bytes
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        return await _submit_multipart(request, caller, limit)
+    if content_type.startswith("application/json"):
+        return await _submit_json(request, caller, limit)
+    raise ApiError(415, "unsupported_media_type", "Send multipart/form-data or application/json.")
+
+
+async def _submit_multipart(request: Request, caller: Caller, limit: int) -> Accepted:
+    async with request.form(max_files=1, max_fields=5) as form:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise ApiError(422, "invalid_request", "The multipart body needs a `file` part.")
+        reference = form.get("source_reference")
+        content = await file.read(limit + 1)
+        upload = check_upload(file.filename or "", content, limit)
+        return await _submit(
+            request,
+            caller,
+            file_name=upload.file_name,
+            content=upload.content,
+            sha256=upload.sha256,
+            as_text=False,
+            source_system="gateway",
+            source_reference=reference if isinstance(reference, str) and reference else None,
+            media_type=file.content_type,
+            metadata={},
+        )
+
+
+async def _submit_json(request: Request, caller: Caller, limit: int) -> Accepted:
+    raw = await request.body()
+    # base64 grows content by 4/3; anything larger cannot hold an acceptable document.
+    if len(raw) > limit * 4 // 3 + 64_000:
+        raise ApiError(413, "too_large", f"The request is {len(raw)} bytes; documents are limited to {limit}.")
+    try:
+        body = SubmitJson.model_validate_json(raw)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from None
+    if (body.text is None) == (body.content_base64 is None):
+        raise ApiError(422, "invalid_request", "Send exactly one of `text` and `content_base64`.")
+    if body.text is not None:
+        content = body.text.encode("utf-8")
+    else:
+        try:
+            content = base64.b64decode(body.content_base64 or "", validate=True)
+        except binascii.Error:
+            raise ApiError(422, "invalid_request", "`content_base64` is not valid base64.") from None
+    upload = check_upload(body.file_name, content, limit)
+    return await _submit(
+        request,
+        caller,
+        file_name=upload.file_name,
+        content=upload.content,
+        sha256=upload.sha256,
+        as_text=body.text is not None,
+        source_system=body.source_system,
+        source_reference=body.source_reference,
+        media_type=None,
+        metadata=body.metadata,
+    )
+
+
+async def _submit(
+    request: Request,
+    caller: Caller,
+    *,
+    file_name: str,
+    content: bytes,
+    sha256: str,
+    as_text: bool,
+    source_system: str,
+    source_reference: str | None,
+    media_type: str | None,
+    metadata: dict[str, str],
+) -> Accepted:
+    reference = source_reference or f"sha256:{sha256}"
+    document_id = document_id_for(source_system, reference)
+    submitted = Submitted(
+        document_id=document_id,
+        source_system=source_system,
+        source_reference=reference,
+        file_name=file_name,
+        media_type=media_type,
+        size=len(content),
+        sha256=sha256,
+        text=content.decode("utf-8") if as_text else None,
+        content_base64=None if as_text else base64.b64encode(content).decode(),
+        submitted_by=f"api-key:{caller.key_id}",
+        metadata=metadata,
+    )
+    event = DocumentSubmitted.wrap(submitted, source=SOURCE, subject=document_id)
+    state = request.app.state
+    # Publish first: if Kafka is down the caller gets a 503 and nothing was recorded.
+    await state.publish(event)
+    trace_id = current_trace_id()
+    await record_received(state.engine, document_id, event.id, file_name, reference, trace_id)
+    await audit(state.engine, caller, "document.submitted", document_id, {"file_name": file_name})
+    return Accepted(
+        document_id=document_id,
+        submission_id=event.id,
+        status="received",
+        status_url=str(request.url_for("get_document", document_id=document_id)),
+        trace_id=trace_id,
+    )
+
+
+@router.get("", response_model=DocumentPage, summary="List documents, newest first")
+async def list_documents(
+    request: Request,
+    language: str | None = None,
+    classification: Annotated[str | None, Query(description='e.g. "EX-01"')] = None,
+    group: Annotated[str | None, Query(description='classification group, e.g. "EX"')] = None,
+    department: str | None = None,
+    title: Annotated[str | None, Query(max_length=200, description="words in the title")] = None,
+    include_deleted: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+    _: Caller = require(Scope.DOCUMENTS_READ),
+) -> DocumentPage:
+    query = select(documents)
+    if not include_deleted:
+        query = query.where(documents.c.deleted_at.is_(None))
+    for column, value in (
+        (documents.c.language, language),
+        (documents.c.classification, classification),
+        (documents.c.classification_group, group),
+        (documents.c.department, department),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if title:
+        query = query.where(documents.c.title.ilike(f"%{_escape_like(title)}%", escape="\\"))
+    if cursor:
+        created_at, document_id = _decode_cursor(cursor)
+        query = query.where(
+            or_(
+                documents.c.created_at < created_at,
+                and_(documents.c.created_at == created_at, documents.c.document_id < document_id),
+            )
+        )
+    query = query.order_by(documents.c.created_at.desc(), documents.c.document_id.desc()).limit(limit + 1)
+    async with request.app.state.engine.connect() as connection:
+        rows = (await connection.execute(query)).all()
+    page = rows[:limit]
+    next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
+    return DocumentPage(items=[_summary(row) for row in page], next_cursor=next_cursor)
+
+
+@router.get("/{document_id}", response_model=DocumentView, summary="A document with its stage statuses")
+async def get_document(
+    request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> DocumentView:
+    row = await _row(request, document_id)
+    return DocumentView(
+        **_summary(row).model_dump(),
+        trace_id=row.trace_id,
+        file_name=row.file_name,
+        source_reference=row.source_reference,
+        translation_of=row.translation_of,
+        redactions=row.redactions,
+        stages=stages_of(row),
+        rejection=row.rejection if status_of(row) == "rejected" else None,
+        record=row.record,
+    )
+
+
+@router.get("/{document_id}/analysis", summary="Skills, quality, inclusive-language findings, compliance")
+async def get_analysis(
+    request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> dict[str, Any]:
+    row = await _row(request, document_id)
+    if row.analysis is None:
+        raise ApiError(404, "not_analyzed", f"Document {document_id} has no analysis yet.")
+    return row.analysis  # type: ignore[no-any-return]
+
+
+@router.delete("/{document_id}", status_code=202, response_model=DeleteAccepted)
+async def delete_document(
+    request: Request, document_id: str, caller: Caller = require(Scope.DOCUMENTS_WRITE)
+) -> DeleteAccepted:
+    await _row(request, document_id)
+    requested = DeleteRequested(document_id=document_id, requested_by=f"api-key:{caller.key_id}")
+    state = request.app.state
+    await state.publish(DocumentDeleteRequested.wrap(requested, source=SOURCE, subject=document_id))
+    await audit(state.engine, caller, "document.delete_requested", document_id, {})
+    return DeleteAccepted(document_id=document_id)
+
+
+async def _row(request: Request, document_id: str) -> Any:
+    async with request.app.state.engine.connect() as connection:
+        row = (
+            await connection.execute(select(documents).where(documents.c.document_id == document_id))
+        ).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"No document {document_id}.")
+    return row
+
+
+def _summary(row: Any) -> DocumentSummary:
+    return DocumentSummary(
+        document_id=row.document_id,
+        status=status_of(row),
+        title=row.title,
+        language=row.language,
+        job_number=row.job_number,
+        classification=row.classification,
+        department=row.department,
+        version=row.version,
+        quality_score=row.quality_score,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _encode_cursor(row: Any) -> str:
+    raw = json.dumps([row.created_at.isoformat(), row.document_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created_at, document_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(created_at), str(document_id)
+    except (ValueError, TypeError, binascii.Error):
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None

@@ -1,0 +1,80 @@
+"""/v1/search and similar jobs: served by the embedding service over internal HTTP, logged here."""
+
+import time
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Query, Request
+
+from jdi_gateway.api.errors import ApiError
+from jdi_gateway.auth.keys import Caller, Scope, require
+from jdi_gateway.tables import search_log
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.get("/search", summary="Hybrid (semantic + keyword) search, grouped per document")
+async def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    classification: str | None = None,
+    group: str | None = None,
+    level: str | None = None,
+    language: str | None = None,
+    department: str | None = None,
+    section: str | None = None,
+    page: Annotated[int, Query(ge=1, le=100)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=50)] = 10,
+    caller: Caller = require(Scope.SEARCH),
+) -> dict[str, Any]:
+    filters = {
+        name: value
+        for name, value in {
+            "classification": classification,
+            "group": group,
+            "level": level,
+            "language": language,
+            "department": department,
+            "section": section,
+        }.items()
+        if value is not None
+    }
+    started = time.perf_counter()
+    result = await _internal(
+        request, "POST", "/internal/v1/search", json={"query": q, "filters": filters, "page": page, "page_size": page_size}
+    )
+    latency_ms = (time.perf_counter() - started) * 1000
+    async with request.app.state.engine.begin() as connection:
+        await connection.execute(
+            search_log.insert().values(
+                key_id=caller.key_id,
+                query=q,
+                filters=filters,
+                results=len(result.get("results", [])),
+                latency_ms=latency_ms,
+            )
+        )
+    return result
+
+
+@router.get("/documents/{document_id}/similar", summary="Jobs most similar to this one")
+async def similar(
+    request: Request,
+    document_id: str,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    _: Caller = require(Scope.SEARCH),
+) -> dict[str, Any]:
+    return await _internal(request, "GET", f"/internal/v1/similar/{document_id}", params={"limit": limit})
+
+
+async def _internal(request: Request, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    client: httpx.AsyncClient = request.app.state.embedding_client
+    try:
+        response = await client.request(method, path, **kwargs)
+    except httpx.HTTPError as error:
+        raise ApiError(503, "search_unavailable", f"The search service did not answer ({type(error).__name__}).") from None
+    if response.status_code == 404:
+        raise ApiError(404, "not_found", response.json().get("detail", "Not found."))
+    if response.status_code >= 400:
+        raise ApiError(502, "search_failed", f"The search service answered {response.status_code}.")
+    return response.json()  # type: ignore[no-any-return]

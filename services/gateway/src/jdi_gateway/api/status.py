@@ -1,0 +1,46 @@
+"""A document's stage statuses and overall status, derived from its read-model row."""
+
+from typing import Any
+
+from jdi_gateway.api.models import Stage, Status
+
+
+def stages_of(row: Any) -> dict[str, Stage]:
+    version = row.version
+    return {
+        "received": Stage(done=row.received_at is not None or row.parsed_at is not None, at=row.received_at),
+        "parsed": Stage(done=row.parsed_at is not None, at=row.parsed_at, version=version),
+        "embedded": Stage(
+            done=version is not None and row.embedded_version == version,
+            at=row.embedded_at,
+            version=row.embedded_version,
+        ),
+        "analyzed": Stage(
+            done=version is not None and row.analyzed_version == version,
+            at=row.analyzed_at,
+            version=row.analyzed_version,
+        ),
+        "rejected": Stage(done=_rejected(row), at=row.rejected_at, detail=row.rejection),
+        "deleted": Stage(done=row.deleted_at is not None, at=row.deleted_at),
+    }
+
+
+def status_of(row: Any) -> Status:
+    stages = stages_of(row)
+    if stages["deleted"].done:
+        return "deleted"
+    if stages["rejected"].done:
+        return "rejected"
+    if stages["embedded"].done and stages["analyzed"].done:
+        return "complete"
+    for name in ("analyzed", "embedded", "parsed"):
+        if stages[name].done:
+            return name  # type: ignore[return-value]
+    return "received"
+
+
+def _rejected(row: Any) -> bool:
+    """Rejected unless a later submission of the same document was parsed."""
+    if row.rejected_at is None:
+        return False
+    return row.parsed_at is None or row.rejected_at > row.parsed_at

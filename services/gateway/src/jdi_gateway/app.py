@@ -1,0 +1,76 @@
+"""Composition root of the gateway: REST API, projections of pipeline events, auth."""
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.events import CloudEvent, Topic
+from jdi_core.service import create_service_app
+from jdi_core.telemetry import setup_telemetry
+from jdi_gateway.api import documents, keys, search, stats
+from jdi_gateway.api.errors import install_error_handlers
+from jdi_gateway.auth.keys import ensure_bootstrap_key
+from jdi_gateway.projections.handlers import Projector
+from jdi_gateway.settings import GatewaySettings
+from jdi_gateway.tables import SCHEMA, metadata
+
+SERVICE_NAME = "jdi-gateway"
+SOURCE = "/jdi/gateway"
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    tracer_provider = setup_telemetry(SERVICE_NAME)
+    broker = make_broker(settings.kafka, tracer_provider)
+    engine = make_engine(settings.database, SCHEMA)
+    embedding_client = httpx.AsyncClient(base_url=settings.embedding_url, timeout=settings.search_timeout_s)
+    HTTPXClientInstrumentor().instrument_client(embedding_client)
+
+    projector = Projector(engine)
+    for topic, handler in (
+        (Topic.PARSED, projector.on_parsed),
+        (Topic.EMBEDDED, projector.on_embedded),
+        (Topic.ANALYZED, projector.on_analyzed),
+        (Topic.REJECTED, projector.on_rejected),
+        (Topic.DELETED, projector.on_deleted),
+    ):
+        subscribe(broker, settings.kafka, topic, settings.group_id, handler, source=SOURCE)
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        await publish_event(broker, settings.kafka, event)
+
+    async def prepare_database() -> None:
+        await create_schema(engine, metadata, SCHEMA)
+        if settings.bootstrap_api_key is not None:
+            await ensure_bootstrap_key(engine, settings.bootstrap_api_key.get_secret_value())
+
+    async def close_clients() -> None:
+        await embedding_client.aclose()
+        await engine.dispose()
+
+    app = create_service_app(
+        "gateway",
+        broker=broker,
+        readiness={"database": lambda: ping(engine)},
+        on_startup=[prepare_database],
+        on_shutdown=[close_clients],
+        routers=[documents.router, search.router, stats.router, keys.router],
+        title="jdi gateway",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.publish = publish
+    app.state.embedding_client = embedding_client
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    return app

@@ -1,0 +1,21 @@
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jdi_core.events import MAX_DOCUMENT_BYTES
+from jdi_core.settings import DatabaseSettings, HttpSettings, KafkaSettings
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_")
+
+    group_id: str = "jdi-gateway"
+    # Created (hashed) with every scope at start-up so a fresh deployment can mint further keys.
+    bootstrap_api_key: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_bytes: int = Field(MAX_DOCUMENT_BYTES, le=MAX_DOCUMENT_BYTES)
+    embedding_url: str = "http://127.0.0.1:8002"
+    search_timeout_s: float = 5.0
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)

@@ -1,0 +1,101 @@
+"""Tables in the `gateway` schema: the read model (a projection of events), keys and logs."""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+SCHEMA = "gateway"
+metadata = MetaData(schema=SCHEMA)
+
+# One row per document; every stage has its own columns so events may arrive in any order.
+documents = Table(
+    "documents",
+    metadata,
+    Column("document_id", Text, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("trace_id", Text),
+    Column("file_name", Text),
+    Column("source_reference", Text),
+    Column("received_at", DateTime(timezone=True)),
+    Column("submission_id", Text),
+    Column("parsed_at", DateTime(timezone=True)),
+    Column("version", Integer),
+    Column("title", Text),
+    Column("language", Text),
+    Column("job_number", Text),
+    Column("classification", Text),
+    Column("classification_group", Text),
+    Column("classification_level", Text),
+    Column("department", Text),
+    Column("translation_of", Text),
+    Column("redactions", Integer),
+    Column("record", JSONB),
+    Column("embedded_at", DateTime(timezone=True)),
+    Column("embedded_version", Integer),
+    Column("embedding", JSONB),
+    Column("analyzed_at", DateTime(timezone=True)),
+    Column("analyzed_version", Integer),
+    Column("quality_score", Float),
+    Column("analysis", JSONB),
+    Column("rejected_at", DateTime(timezone=True)),
+    Column("rejection", JSONB),
+    Column("deleted_at", DateTime(timezone=True)),
+    Index("documents_listing", "created_at", "document_id"),
+    Index("documents_language", "language"),
+    Index("documents_classification", "classification"),
+    Index("documents_department", "department"),
+)
+
+# Event ids already applied: replays and redeliveries change nothing.
+applied_events = Table(
+    "applied_events",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("secret_sha256", Text, nullable=False, unique=True),
+    Column("scopes", ARRAY(Text), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("key_id", Text),
+    Column("action", Text, nullable=False),
+    Column("document_id", Text),
+    Column("detail", JSONB),
+)
+
+search_log = Table(
+    "search_log",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("key_id", Text),
+    Column("query", Text, nullable=False),
+    Column("filters", JSONB, nullable=False),
+    Column("results", Integer, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)

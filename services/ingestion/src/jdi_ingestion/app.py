@@ -1,0 +1,44 @@
+"""Composition root: wires Kafka, PostgreSQL and the parser into the ingestion service."""
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.events import CloudEvent, Topic
+from jdi_core.service import create_service_app
+from jdi_core.telemetry import setup_telemetry
+from jdi_ingestion.handlers import SOURCE, IngestionHandlers
+from jdi_ingestion.settings import IngestionSettings
+from jdi_ingestion.store import PostgresDocumentStore
+from jdi_ingestion.store.tables import SCHEMA, metadata
+
+SERVICE_NAME = "jdi-ingestion"
+
+
+def create_app(settings: IngestionSettings) -> FastAPI:
+    tracer_provider = setup_telemetry(SERVICE_NAME)
+    broker = make_broker(settings.kafka, tracer_provider)
+    engine = make_engine(settings.database, SCHEMA)
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        await publish_event(broker, settings.kafka, event)
+
+    handlers = IngestionHandlers(PostgresDocumentStore(engine), publish, settings.parse_limits())
+    for topic, handler in (
+        (Topic.SUBMITTED, handlers.on_submitted),
+        (Topic.DELETE_REQUESTED, handlers.on_delete_requested),
+    ):
+        subscribe(broker, settings.kafka, topic, settings.group_id, handler, source=SOURCE)
+
+    async def migrate() -> None:
+        await create_schema(engine, metadata, SCHEMA)
+
+    return create_service_app(
+        "ingestion",
+        broker=broker,
+        readiness={"database": lambda: ping(engine)},
+        on_startup=[migrate],
+        on_shutdown=[engine.dispose],
+    )

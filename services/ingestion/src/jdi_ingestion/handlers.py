@@ -1,0 +1,202 @@
+"""Kafka handlers: turn `submitted` into a stored version plus `parsed`, or into `rejected`."""
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.kafka import KafkaMessage
+from pydantic import ValidationError
+
+from jdi_core.events import (
+    Classification,
+    CloudEvent,
+    Deleted,
+    DocumentDeleted,
+    DocumentDeleteRequested,
+    DocumentParsed,
+    DocumentRejected,
+    DocumentSubmitted,
+    Parsed,
+    Rejected,
+    RejectionReason,
+    Section,
+    Submitted,
+)
+from jdi_ingestion import parsing
+from jdi_ingestion.store import DocumentStore
+
+SOURCE = "/jdi/ingestion"
+OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
+
+Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
+
+
+class Rejection(Exception):
+    def __init__(self, reason: RejectionReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class IngestionHandlers:
+    def __init__(self, store: DocumentStore, publish: Publish, limits: parsing.ParseLimits) -> None:
+        self._store = store
+        self._publish = publish
+        self._limits = limits
+
+    async def on_submitted(self, message: KafkaMessage) -> None:
+        try:
+            event = DocumentSubmitted.from_bytes(message.body)
+        except ValidationError as error:
+            await self._reject_unreadable(message, error)
+            return
+        try:
+            await self.ingest(event)
+        except Rejection as rejection:
+            await self._reject(event, rejection.reason, rejection.message)
+
+    async def on_delete_requested(self, message: KafkaMessage) -> None:
+        request = DocumentDeleteRequested.from_bytes(message.body).data
+        removed = await self._store.delete_document(request.document_id)
+        deleted = Deleted(document_id=request.document_id, versions_removed=removed)
+        await self._publish(DocumentDeleted.wrap(deleted, source=SOURCE, subject=request.document_id))
+
+    async def ingest(self, event: DocumentSubmitted) -> None:
+        submission = event.data
+        original = _original_bytes(submission)
+        if hashlib.sha256(original).hexdigest() != submission.sha256:
+            raise Rejection(RejectionReason.CHECKSUM_MISMATCH, "sha256 does not match the content")
+
+        known = await self._store.find_by_content(submission.sha256)
+        if known is not None:
+            # Same bytes again: no new version; finish publishing if a crash interrupted it.
+            if not known.published:
+                await self._publish_parsed(known.record)
+            return
+
+        try:
+            if submission.text is not None:
+                result = parsing.parse_text(submission.text, submission.file_name, self._limits)
+            else:
+                result = parsing.parse_document(original, submission.file_name, self._limits)
+        except parsing.DocumentRejected as rejected:
+            raise Rejection(RejectionReason(rejected.reason.value), rejected.message) from rejected
+
+        warnings = list(result.warnings)
+        document_id = await self._resolve_document_id(submission.document_id, result, warnings)
+        record = Parsed(
+            document_id=document_id,
+            submission_id=event.id,
+            version=1,
+            sha256=submission.sha256,
+            source_reference=submission.source_reference,
+            file_name=submission.file_name,
+            media_type=result.media_type,
+            language=result.language,  # type: ignore[arg-type]
+            job_number=result.job_number,
+            position_number=result.position_number,
+            classification=(
+                Classification(
+                    group=result.classification.group,
+                    level=result.classification.level,
+                    code=result.classification.code,
+                )
+                if result.classification
+                else None
+            ),
+            title=result.title,
+            department=result.department,
+            fields=result.fields,
+            sections=[Section(key=s.key, heading=s.heading, text=s.text) for s in result.sections],
+            redactions=result.redactions,
+            warnings=warnings,
+            translation_of=await self._translation_of(result),
+        )
+        version = await self._store.add_version(record, original, submission.source_system)
+        await self._publish_parsed(record.model_copy(update={"version": version}))
+
+    async def _resolve_document_id(
+        self, requested: str, result: parsing.ParsedJobDescription, warnings: list[str]
+    ) -> str:
+        """A known id keeps its identity; otherwise the same job number and language is the same job."""
+        if await self._store.document_exists(requested) or not result.job_number or not result.language:
+            return requested
+        existing = await self._store.find_by_job(result.job_number, result.language)
+        if existing is None:
+            return requested
+        warnings.append(
+            f"filed as a new version of document {existing}: same job number "
+            f"{result.job_number} and language {result.language}"
+        )
+        return existing
+
+    async def _translation_of(self, result: parsing.ParsedJobDescription) -> str | None:
+        other = OTHER_LANGUAGE.get(result.language or "")
+        if other is None or not result.job_number:
+            return None
+        return await self._store.find_by_job(result.job_number, other)
+
+    async def _publish_parsed(self, record: Parsed) -> None:
+        await self._publish(DocumentParsed.wrap(record, source=SOURCE, subject=record.document_id))
+        await self._store.mark_published(record.document_id, record.version)
+
+    async def _reject(self, event: DocumentSubmitted, reason: RejectionReason, message: str) -> None:
+        submission = event.data
+        rejected = Rejected(
+            document_id=submission.document_id,
+            submission_id=event.id,
+            source_reference=submission.source_reference,
+            file_name=submission.file_name,
+            sha256=submission.sha256,
+            reason=reason,
+            message=message,
+        )
+        await self._publish(DocumentRejected.wrap(rejected, source=SOURCE, subject=submission.document_id))
+
+    async def _reject_unreadable(self, message: KafkaMessage, error: ValidationError) -> None:
+        """An event that breaks the contract still gets an answer upstream can act on."""
+        raw = _json_object(message.body)
+        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        record = message.raw_message
+        assert not isinstance(record, tuple)
+        key = record.key.decode(errors="replace") if record.key else None
+        rejected = Rejected(
+            document_id=_str_or_none(data.get("document_id")) or key,
+            submission_id=_str_or_none(raw.get("id")) or f"{record.topic}/{record.partition}/{record.offset}",
+            source_reference=_str_or_none(data.get("source_reference")),
+            file_name=_str_or_none(data.get("file_name")),
+            sha256=_str_or_none(data.get("sha256")),
+            reason=RejectionReason.INVALID_EVENT,
+            message=_describe(error),
+        )
+        await self._publish(DocumentRejected.wrap(rejected, source=SOURCE, subject=rejected.document_id))
+
+
+def _original_bytes(submission: Submitted) -> bytes:
+    if submission.text is not None:
+        return submission.text.encode("utf-8")
+    assert submission.content_base64 is not None
+    try:
+        return base64.b64decode(submission.content_base64, validate=True)
+    except binascii.Error as error:
+        raise Rejection(RejectionReason.CORRUPT_DOCUMENT, "content_base64 is not valid base64") from error
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _describe(error: ValidationError) -> str:
+    problems = [f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}" for e in error.errors()[:5]]
+    return "the event does not match jdi.documents.submitted.v1: " + "; ".join(problems)
