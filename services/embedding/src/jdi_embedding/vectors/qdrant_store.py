@@ -179,7 +179,9 @@ class QdrantVectorStore:
             vectors.extend(record.vector[DENSE] for record in records if isinstance(record.vector, dict))
             if offset is None:
                 break
-        return np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        if not vectors:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(vectors, dtype=np.float32)
 
     async def set_active(self, model_id: str) -> None:
         target = collection_name(model_id)
