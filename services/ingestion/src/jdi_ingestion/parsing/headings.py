@@ -1,0 +1,108 @@
+"""Catalogue of section headings (English and French, OCR-tolerant) and the rules that tell a
+heading from the same words used in prose."""
+
+import re
+from dataclasses import dataclass
+
+SIGNATURE_BLOCK = "signature_block"
+
+# Accented letters may come through OCR intact, unaccented, as a space or not at all.
+_ACCENT_TOLERANT = {"é": "(?:é|e| )?", "è": "(?:è|e| )?", "ê": "(?:ê|e| )?", "à": "(?:à|a| )?", "û": "(?:û|u| )?"}
+_ACCOUNTABILITIES = r"acc?ount[aio]bilit(?:y|ies|e)"
+
+
+def _fr(pattern: str) -> str:
+    return "".join(_ACCENT_TOLERANT.get(character, character) for character in pattern)
+
+
+# (key, pattern, line_only): line_only headings are common words accepted only on a line of their own.
+_HEADINGS: tuple[tuple[str, str, bool], ...] = (
+    ("key_challenges", r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
+    ("key_challenges", _fr(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"), False),
+    ("general_accountability", rf"general\s+{_ACCOUNTABILITIES}|general\s+responsibilit(?:y|ies)", False),
+    ("general_accountability", _fr(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"), False),
+    ("organization_structure", r"organi[sz]ation(?:al)?\s+structure|hierarchy|hi(?:é|e| )?rarchie", False),
+    ("organization_structure", _fr(r"structure\s+(?:organisationnelle|de\s+l['’ ]?organisation)"), False),
+    ("nature_and_scope", _fr(r"nature\s+(?:and|&)\s+scope|nature\s+et\s+portée"), False),
+    ("specific_accountabilities", rf"specific\s+{_ACCOUNTABILITIES}|key\s+activities", False),
+    (
+        "specific_accountabilities",
+        _fr(r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"),
+        False,
+    ),
+    ("dimensions", _fr(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"), False),
+    ("knowledge", r"knowledge|connaissances", False),
+    ("working_conditions", r"working\s+conditions|conditions\s+de\s+travail", False),
+    ("education", _fr(r"education|études|scolarité"), False),
+    ("experience", _fr(r"expérience"), False),
+    ("qualifications", r"(?:required\s+)?qualifications(?:\s+requises)?", False),
+    ("key_challenges", r"challenges", False),
+    ("organization_structure", r"structure", True),
+    ("other", r"other(?:\s+information)?|additional\s+information|autres(?:\s+renseignements)?", True),
+    (SIGNATURE_BLOCK, _fr(r"certification|attestation|signatures?|approvals?|approved\s+by|approuvée?\s+par"), False),
+)
+
+_GROUP_KEYS = {f"h{index}": key for index, (key, _, _) in enumerate(_HEADINGS)}
+_LINE_ONLY_GROUPS = {f"h{index}" for index, (_, _, line_only) in enumerate(_HEADINGS) if line_only}
+HEADING_CANDIDATE = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(f"(?P<h{index}>{pattern})" for index, (_, pattern, _) in enumerate(_HEADINGS))
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+# What may stand before a heading on its line: numbering, bullets, table bars, Markdown marks.
+_LINE_PREFIX = re.compile(r"[\s#*|>\-–•]*(?:(?:[0-9]{1,2}|[IVX]{1,4}|[A-Za-z])[.)]\s*)?[\s*|]*")
+_LINE_REST_IS_EMPTY = re.compile(r"[\s*:|.\-–]*(?:\n|$)")
+_BULLET = re.compile(r"\s*[-*•]")
+_MAX_HEADING_LINE_TAIL = 60
+_SMALL_WORDS = {"and", "of", "et", "des", "de", "du", "la", "l", "&", "by", "par", "issues", "initiatives"}
+_SENTENCE_END = set(".:;!?)|")
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    key: str
+    heading: str
+    start: int
+    end: int
+
+
+def find_headings(text: str) -> list[HeadingMatch]:
+    found: list[HeadingMatch] = []
+    for match in HEADING_CANDIDATE.finditer(text):
+        group = match.lastgroup or ""
+        if _is_heading(text, match, line_only=group in _LINE_ONLY_GROUPS):
+            found.append(HeadingMatch(_GROUP_KEYS[group], match[0], match.start(), match.end()))
+    return found
+
+
+def _is_heading(text: str, match: re.Match[str], line_only: bool) -> bool:
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    at_line_start = _LINE_PREFIX.fullmatch(text, line_start, match.start()) is not None
+    alone_on_line = _LINE_REST_IS_EMPTY.match(text, match.end()) is not None
+    if at_line_start and alone_on_line:
+        return True
+    if line_only:
+        return False
+    words = match[0].split()
+    uppercase = match[0].isupper()
+    title_case = all(word[0].isupper() for word in words if word.lower() not in _SMALL_WORDS)
+    followed_by_colon = text.startswith(":", match.end()) or text[match.end() : match.end() + 2] == " :"
+    if uppercase and (len(words) > 1 or len(match[0]) >= 5):
+        return True
+    if at_line_start and (uppercase or title_case) and _is_short_heading_line(text, line_start, match.end()):
+        return True
+    if title_case and followed_by_colon:
+        return True
+    if title_case and len(words) > 1:
+        previous = text[:match.start()].rstrip()[-1:]
+        next_word = text[match.end() : match.end() + 2].strip()[:1]
+        return (at_line_start or previous in _SENTENCE_END) and (next_word.isupper() or next_word.isdigit())
+    return False
+
+
+def _is_short_heading_line(text: str, line_start: int, heading_end: int) -> bool:
+    """A heading line of its own with a few more words ("Major Challenges for the Director")."""
+    line_end = text.find("\n", heading_end)
+    tail = text[heading_end : line_end if line_end >= 0 else len(text)].strip()
+    return len(tail) <= _MAX_HEADING_LINE_TAIL and not tail.endswith(".") and not _BULLET.match(text, line_start)

@@ -1,0 +1,57 @@
+"""Normalise extracted text and repair OCR damage in code and number contexts only.
+
+OCR reads the digits 0 and 1 as the letters O, I or l. Those are repaired only inside tokens
+that already contain a digit (``IO3249``, ``2OO7``, ``$675,OOO``), inside classification codes
+(``EX-OI``) and in the day of a date (``December I, 2005``). Ordinary words have no digit and are
+never touched.
+"""
+
+import re
+import unicodedata
+
+from jdi_ingestion.parsing.classification import (
+    CLASSIFICATION_CODE,
+    normalise_classification_code,
+)
+
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+# A token made of digits and look-alike letters holding at least one real digit, with , or . groups.
+_DAMAGED_NUMBER = re.compile(r"(?<![\w])(?=[0-9OIl,.]*[0-9])[0-9OIl]+(?:[,.][0-9OIl]+)*(?![\w])")
+_MONTH_DAY = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+([0-9OIl]{1,2})(?=,?\s+[0-9OIl]{4}\b)"
+)
+_EXTRACTION_BANNER = re.compile(r"^-{3,}[^\n]*-{3,}[ \t]*$", re.MULTILINE)
+_PAGE_MARKER = re.compile(
+    r"\s*\bPage\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3}\b\s*", re.IGNORECASE
+)
+_LINE_END_HYPHENATION = re.compile(r"([a-zà-ÿ])-[ \t]*\n[ \t]*([a-zà-ÿ])")
+_SPACED_HYPHEN = re.compile(r"([a-zà-ÿ])- +([a-zà-ÿ])")
+_SOFT_LINE_BREAK = re.compile(r"([^\s.:;!?])[ \t]*\n[ \t]*(?=[a-zà-ÿ(])")
+_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode and whitespace, remove page artefacts, rejoin hyphenated and broken lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n").replace("\u00ad", "").replace("\x00", "")
+    text = _EXTRACTION_BANNER.sub("", text)
+    text = _PAGE_MARKER.sub("\n", text)
+    text = _HORIZONTAL_SPACE.sub(" ", text)
+    text = _LINE_END_HYPHENATION.sub(r"\1\2", text)
+    text = _SPACED_HYPHEN.sub(r"\1-\2", text)
+    text = _SOFT_LINE_BREAK.sub(r"\1 ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def repair_ocr_digits(text: str) -> str:
+    text = CLASSIFICATION_CODE.sub(lambda match: normalise_classification_code(match).code, text)
+    text = _MONTH_DAY.sub(lambda match: f"{match[1]} {match[2].translate(_DIGIT_LOOKALIKES)}", text)
+    return _DAMAGED_NUMBER.sub(_repair_number, text)
+
+
+def _repair_number(match: re.Match[str]) -> str:
+    return match[0].translate(_DIGIT_LOOKALIKES)
