@@ -40,10 +40,16 @@ running_pid() {
     echo "$pid"
 }
 
+install_java_and_maven_if_missing() {
+    command -v java >/dev/null && command -v mvn >/dev/null && return 0
+    [[ "$(id -u)" == 0 ]] || die "java and mvn are needed (apt-get install -y openjdk-17-jdk-headless maven)"
+    log "installing Java 17 and Maven from Debian packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+}
+
 resolve_libs() {
     [[ -f "$LIBS_READY_MARKER" ]] && return 0
-    command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
-    command -v java >/dev/null || die "java not found (apt-get install -y openjdk-17-jre-headless)"
     log "resolving Apache Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS_DIR"
     local build_dir="$JDI_WORK_DIR/kafka-build"
     mkdir -p "$build_dir"
@@ -172,6 +178,7 @@ start() {
         die "port $KAFKA_PORT is taken by another process; set KAFKA_PORT"
     fi
     local started_at=$SECONDS
+    install_java_and_maven_if_missing
     resolve_libs
     write_config
     format_storage_once

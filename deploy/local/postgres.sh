@@ -66,6 +66,8 @@ init_cluster_once() {
     mkdir -p "$DATA_DIR" "$SOCKET_DIR"
     if [[ "$(id -u)" == 0 ]]; then
         chown postgres:postgres "$PG_HOME" "$DATA_DIR" "$SOCKET_DIR"
+        runuser -u postgres -- test -w "$DATA_DIR" ||
+            die "the postgres OS user cannot reach $DATA_DIR; set JDI_WORK_DIR to a folder it can traverse (e.g. under /tmp)"
     fi
     chmod 700 "$DATA_DIR"
     as_db_owner "$PG_BIN/initdb" -D "$DATA_DIR" -U postgres -E UTF8 --no-locale \
