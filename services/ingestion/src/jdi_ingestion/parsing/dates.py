@@ -3,7 +3,9 @@
 import re
 from datetime import date
 
-_A = "(?:é|e| )?"  # an accented letter that OCR may keep, flatten or drop
+from jdi_ingestion.parsing.accents import ANY_E
+
+_A = ANY_E
 _MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,

@@ -18,7 +18,7 @@ _FTES = re.compile(
     r"|(?P<before>\d[\d,]*)\s*(?:FTE|ETP)(?:['’]?s)?\b",
     re.IGNORECASE,
 )
-_LABEL_BOUNDARY = re.compile(r"[.;:\n]\s")
+_LABEL_BOUNDARY = re.compile(r"[.;:]\s|\n")
 _MAX_LABEL_WORDS = 6
 
 

@@ -2,7 +2,9 @@
 
 import re
 
-_A = "(?:é|e| )?"  # an accented letter that OCR may keep, flatten or drop
+from jdi_ingestion.parsing.accents import ANY_E
+
+_A = ANY_E
 
 # (field, label pattern, needs_colon). Longer labels come first so "Supervisor Position Title" wins
 # over "Position Title". Labels mapped to None only bound the value of the label before them.

@@ -4,42 +4,38 @@ heading from the same words used in prose."""
 import re
 from dataclasses import dataclass
 
+from jdi_ingestion.parsing.accents import tolerate_accents
+
 SIGNATURE_BLOCK = "signature_block"
 
-# Accented letters may come through OCR intact, unaccented, as a space or not at all.
-_ACCENT_TOLERANT = {"é": "(?:é|e| )?", "è": "(?:è|e| )?", "ê": "(?:ê|e| )?", "à": "(?:à|a| )?", "û": "(?:û|u| )?"}
 _ACCOUNTABILITIES = r"acc?ount[aio]bilit(?:y|ies|e)"
-
-
-def _fr(pattern: str) -> str:
-    return "".join(_ACCENT_TOLERANT.get(character, character) for character in pattern)
 
 
 # (key, pattern, line_only): line_only headings are common words accepted only on a line of their own.
 _HEADINGS: tuple[tuple[str, str, bool], ...] = (
     ("key_challenges", r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
-    ("key_challenges", _fr(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"), False),
+    ("key_challenges", tolerate_accents(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"), False),
     ("general_accountability", rf"general\s+{_ACCOUNTABILITIES}|general\s+responsibilit(?:y|ies)", False),
-    ("general_accountability", _fr(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"), False),
+    ("general_accountability", tolerate_accents(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"), False),
     ("organization_structure", r"organi[sz]ation(?:al)?\s+structure|hierarchy|hi(?:é|e| )?rarchie", False),
-    ("organization_structure", _fr(r"structure\s+(?:organisationnelle|de\s+l['’ ]?organisation)"), False),
-    ("nature_and_scope", _fr(r"nature\s+(?:and|&)\s+scope|nature\s+et\s+portée"), False),
+    ("organization_structure", tolerate_accents(r"structure\s+(?:organisationnelle|de\s+l['’ ]?organisation)"), False),
+    ("nature_and_scope", tolerate_accents(r"nature\s+(?:and|&)\s+scope|nature\s+et\s+portée"), False),
     ("specific_accountabilities", rf"specific\s+{_ACCOUNTABILITIES}|key\s+activities", False),
     (
         "specific_accountabilities",
-        _fr(r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"),
+        tolerate_accents(r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"),
         False,
     ),
-    ("dimensions", _fr(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"), False),
+    ("dimensions", tolerate_accents(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"), False),
     ("knowledge", r"knowledge|connaissances", False),
     ("working_conditions", r"working\s+conditions|conditions\s+de\s+travail", False),
-    ("education", _fr(r"education|études|scolarité"), False),
-    ("experience", _fr(r"expérience"), False),
+    ("education", tolerate_accents(r"education|études|scolarité"), False),
+    ("experience", tolerate_accents(r"expérience"), False),
     ("qualifications", r"(?:required\s+)?qualifications(?:\s+requises)?", False),
     ("key_challenges", r"challenges", False),
     ("organization_structure", r"structure", True),
     ("other", r"other(?:\s+information)?|additional\s+information|autres(?:\s+renseignements)?", True),
-    (SIGNATURE_BLOCK, _fr(r"certification|attestation|signatures?|approvals?|approved\s+by|approuvée?\s+par"), False),
+    (SIGNATURE_BLOCK, tolerate_accents(r"certification|attestation|signatures?|approvals?|approved\s+by|approuvée?\s+par"), False),
 )
 
 _GROUP_KEYS = {f"h{index}": key for index, (key, _, _) in enumerate(_HEADINGS)}
