@@ -1,0 +1,145 @@
+"""Analyse one parsed job description: skills, quality, inclusive language, compliance."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from jdi_analysis.compliance import ComplianceCheck, ComplianceInput, check_compliance
+from jdi_analysis.inclusive.scanner import (
+    Finding,
+    FindingsSummary,
+    scan_sections,
+    summarise,
+)
+from jdi_analysis.quality.score import QualityReport, QualitySettings, score_quality
+from jdi_analysis.skills.matcher import Embedder, SkillMatcher, SkillMatcherSettings
+from jdi_analysis.skills.taxonomy import SkillTaxonomy
+
+LANGUAGES = {"en", "fr", "bilingual"}
+
+
+class AnalysisInputError(ValueError):
+    """The document cannot be analysed; ``code`` is machine-readable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class AnalysisInput:
+    document_id: str
+    version: int
+    language: str | None
+    title: str | None
+    classification_group: str | None
+    classification_level: str | None
+    job_number: str | None
+    sections: list[tuple[str, str, str]]  # (key, heading, text)
+
+
+@dataclass
+class AnalysisSettings:
+    skill_min_confidence: float = 0.5
+    similarity_threshold: float = 0.72
+    exact_confidence: float = 0.95
+    alias_confidence: float = 0.85
+    # Where ESCO label embeddings are cached, per embedding model and taxonomy version.
+    embedding_cache_dir: Path | None = None
+    quality: QualitySettings | None = None
+
+
+class Skill(BaseModel):
+    uri: str
+    label: str
+    confidence: float
+    section: str
+    evidence: str
+    start: int
+    end: int
+    method: str
+
+
+class AnalysisResult(BaseModel):
+    document_id: str
+    version: int
+    language: str | None
+    taxonomy_version: str
+    skills: list[Skill]
+    quality: QualityReport
+    findings: list[Finding]
+    findings_summary: FindingsSummary
+    compliance: list[ComplianceCheck]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Analyzer:
+    def __init__(
+        self,
+        settings: AnalysisSettings,
+        taxonomy: SkillTaxonomy,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.taxonomy = taxonomy
+        self.matcher = SkillMatcher(
+            taxonomy,
+            embedder,
+            SkillMatcherSettings(
+                exact_confidence=settings.exact_confidence,
+                alias_confidence=settings.alias_confidence,
+                similarity_threshold=settings.similarity_threshold,
+                min_confidence=settings.skill_min_confidence,
+                cache_dir=settings.embedding_cache_dir,
+            ),
+        )
+
+    def analyze(self, doc: AnalysisInput) -> AnalysisResult:
+        sections = _validated_sections(doc)
+        findings = scan_sections(sections, doc.language)
+        return AnalysisResult(
+            document_id=doc.document_id,
+            version=doc.version,
+            language=doc.language,
+            taxonomy_version=self.taxonomy.version,
+            skills=[Skill(**vars(match)) for match in self.matcher.extract(sections)],
+            quality=score_quality(sections, doc.language, self.settings.quality),
+            findings=findings,
+            findings_summary=summarise(findings),
+            compliance=check_compliance(
+                ComplianceInput(
+                    language=doc.language,
+                    classification_group=doc.classification_group,
+                    classification_level=doc.classification_level,
+                    job_number=doc.job_number,
+                    sections=sections,
+                )
+            ),
+        )
+
+
+def _validated_sections(doc: AnalysisInput) -> list[tuple[str, str, str]]:
+    if not doc.document_id:
+        raise AnalysisInputError("missing_document_id", "the document has no id")
+    if doc.language is not None and doc.language not in LANGUAGES:
+        raise AnalysisInputError(
+            "unsupported_language",
+            f"language {doc.language!r} is not one of en, fr, bilingual",
+        )
+    sections = []
+    for position, section in enumerate(doc.sections):
+        if len(section) != 3 or not all(isinstance(part, str) for part in section):
+            raise AnalysisInputError(
+                "malformed_section",
+                f"section {position} is not a (key, heading, text) of strings",
+            )
+        sections.append((section[0], section[1], section[2]))
+    if not any(text.strip() for _key, _heading, text in sections):
+        raise AnalysisInputError(
+            "empty_document", "the document has no section text to analyse"
+        )
+    return sections
