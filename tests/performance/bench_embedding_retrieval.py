@@ -1,0 +1,52 @@
+"""Retrieval quality on ../shared/corpus/markdown: does each document's title find it in the top 5?
+
+Run: uv run python tests/performance/bench_embedding_retrieval.py
+"""
+
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from embedding_bench import CORPUS_MARKDOWN, index_corpus, load_markdown_corpus, title_retrieval, write_result  # noqa: E402
+from jdi_embedder import OnnxEmbedder  # noqa: E402
+
+from jdi_embedding.search import HybridSearch  # noqa: E402
+from jdi_embedding.vectors import QdrantVectorStore  # noqa: E402
+
+TARGET_HIT_RATE = 0.9
+
+
+async def main() -> None:
+    if not CORPUS_MARKDOWN.is_dir():
+        print(f"skipped: {CORPUS_MARKDOWN} is absent")
+        return
+    documents = load_markdown_corpus()
+    embedder = OnnxEmbedder.load()
+    with tempfile.TemporaryDirectory() as folder:
+        store = QdrantVectorStore.embedded(Path(folder))
+        started = time.perf_counter()
+        chunks = await index_corpus(documents, embedder, store)
+        index_seconds = time.perf_counter() - started
+        report = await title_retrieval(documents, HybridSearch(embedder, store))
+        await store.close()
+    out = write_result(
+        "embedding_retrieval",
+        {
+            "model_id": embedder.model_id,
+            "documents": report.documents,
+            "chunks": chunks,
+            "index_seconds": round(index_seconds, 1),
+            "title_hit_rate_at_5": round(report.hit_rate, 4),
+            "target_hit_rate_at_5": TARGET_HIT_RATE,
+            "misses": report.misses,
+        },
+    )
+    print(f"title hit@5 {report.hit_rate:.3f} over {report.documents} documents ({chunks} chunks); wrote {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
