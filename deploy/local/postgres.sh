@@ -6,13 +6,21 @@
 # Environment:
 #   POSTGRES_PORT  port on 127.0.0.1 (default 55432)
 #   JDI_WORK_DIR   work folder (default <repo>/.work)
+#   POSTGRES_HOME  cluster folder (default $JDI_WORK_DIR/postgres, or under /tmp when the
+#                  postgres OS user cannot reach the work folder)
 set -euo pipefail
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 POSTGRES_PORT="${POSTGRES_PORT:-55432}"
-PG_HOME="$JDI_WORK_DIR/postgres"
+PG_HOME="${POSTGRES_HOME:-$JDI_WORK_DIR/postgres}"
+# As root the cluster belongs to the postgres OS user, which cannot enter a work folder under,
+# say, /root (mode 700); then the cluster lives under /tmp, named after the work folder.
+if [[ -z "${POSTGRES_HOME:-}" && "$(id -u)" == 0 ]] && id postgres >/dev/null 2>&1 &&
+    ! runuser -u postgres -- test -x "$JDI_WORK_DIR" 2>/dev/null; then
+    PG_HOME="/tmp/jdi-postgres-$(printf %s "$JDI_WORK_DIR" | sha1sum | cut -c1-12)"
+fi
 DATA_DIR="$PG_HOME/data"
 SOCKET_DIR="$PG_HOME/run"
 LOG_FILE="$PG_HOME/postgres.log"

@@ -68,7 +68,7 @@ def subscribe(
         MESSAGES_HANDLED.labels(topic.value, outcome).inc()
         record = message.raw_message
         assert not isinstance(record, tuple)
-        NEXT_OFFSETS[(record.topic, record.partition)] = record.offset + 1
+        NEXT_OFFSETS[(group_id, record.topic, record.partition)] = record.offset + 1
 
     async def _handle(message: KafkaMessage) -> str:
         attempt = 1

@@ -9,7 +9,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import make_asgi_app
 
 from jdi_core.health import ReadinessCheck, health_router
-from jdi_core.metrics import ConsumerLagCollector
+from jdi_core.metrics import CONSUMER_LAG
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -26,18 +26,16 @@ def create_service_app(
 ) -> FastAPI:
     """Start hooks run before the broker starts consuming; stop hooks after it stopped."""
 
-    lag = ConsumerLagCollector(broker)
-
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         for hook in on_startup:
             await hook()
         await broker.start()
-        lag.register()
+        CONSUMER_LAG.track(broker)
         try:
             yield
         finally:
-            lag.unregister()
+            CONSUMER_LAG.untrack(broker)
             await broker.stop()
             for hook in on_shutdown:
                 await hook()

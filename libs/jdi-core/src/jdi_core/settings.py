@@ -30,10 +30,3 @@ class DatabaseSettings(BaseSettings):
     # Prefix for this deployment's schemas (tests use a unique one per run).
     schema_prefix: str = ""
     pool_size: int = 5
-
-
-class HttpSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HTTP_")
-
-    host: str = "127.0.0.1"
-    port: int = 8000

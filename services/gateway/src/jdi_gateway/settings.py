@@ -2,12 +2,14 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_core.events import MAX_DOCUMENT_BYTES
-from jdi_core.settings import DatabaseSettings, HttpSettings, KafkaSettings
+from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_")
 
+    host: str = "127.0.0.1"
+    port: int = 8000
     group_id: str = "jdi-gateway"
     # Created (hashed) with every scope at start-up so a fresh deployment can mint further keys.
     bootstrap_api_key: SecretStr | None = None
@@ -18,4 +20,3 @@ class GatewaySettings(BaseSettings):
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    http: HttpSettings = Field(default_factory=HttpSettings)

@@ -6,4 +6,4 @@ from jdi_ingestion.settings import IngestionSettings
 
 settings = IngestionSettings()
 configure_logging(SERVICE_NAME)
-uvicorn.run(create_app(settings), host=settings.http.host, port=settings.http.port, log_config=None)
+uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)

@@ -26,7 +26,7 @@ from jdi_core.events import (
     Submitted,
 )
 from jdi_ingestion import parsing
-from jdi_ingestion.store import DocumentStore
+from jdi_ingestion.store import DocumentStore, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
@@ -122,22 +122,23 @@ class IngestionHandlers:
         self, requested: str, result: parsing.ParsedJobDescription, warnings: list[str]
     ) -> str:
         """A known id keeps its identity; otherwise the same job number and language is the same job."""
-        if await self._store.document_exists(requested) or not result.job_number or not result.language:
+        job = job_key(result)
+        if await self._store.document_exists(requested) or not job or not result.language:
             return requested
-        existing = await self._store.find_by_job(result.job_number, result.language)
+        existing = await self._store.find_by_job(job, result.language)
         if existing is None:
             return requested
         warnings.append(
-            f"filed as a new version of document {existing}: same job number "
-            f"{result.job_number} and language {result.language}"
+            f"filed as a new version of document {existing}: same job number {job} and language {result.language}"
         )
         return existing
 
     async def _translation_of(self, result: parsing.ParsedJobDescription) -> str | None:
         other = OTHER_LANGUAGE.get(result.language or "")
-        if other is None or not result.job_number:
+        job = job_key(result)
+        if other is None or not job:
             return None
-        return await self._store.find_by_job(result.job_number, other)
+        return await self._store.find_by_job(job, other)
 
     async def _publish_parsed(self, record: Parsed) -> None:
         await self._publish(DocumentParsed.wrap(record, source=SOURCE, subject=record.document_id))

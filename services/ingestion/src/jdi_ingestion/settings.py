@@ -2,13 +2,15 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_core.events import MAX_DOCUMENT_BYTES
-from jdi_core.settings import DatabaseSettings, HttpSettings, KafkaSettings
+from jdi_core.settings import DatabaseSettings, KafkaSettings
 from jdi_ingestion.parsing import ParseLimits
 
 
 class IngestionSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INGESTION_")
 
+    host: str = "127.0.0.1"
+    port: int = 8001
     group_id: str = "jdi-ingestion"
     max_bytes: int = Field(MAX_DOCUMENT_BYTES, le=MAX_DOCUMENT_BYTES)
     max_docx_uncompressed_bytes: int = 50_000_000
@@ -18,7 +20,6 @@ class IngestionSettings(BaseSettings):
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    http: HttpSettings = Field(default_factory=lambda: HttpSettings(port=8001))
 
     def parse_limits(self) -> ParseLimits:
         return ParseLimits(

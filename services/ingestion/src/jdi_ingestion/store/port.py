@@ -6,6 +6,16 @@ from typing import Protocol
 from jdi_core.events import Parsed
 
 
+class Numbered(Protocol):
+    job_number: str | None
+    position_number: str | None
+
+
+def job_key(record: Numbered) -> str | None:
+    """Forms number the job or the position; either identifies it across versions and languages."""
+    return record.job_number or record.position_number
+
+
 @dataclass(frozen=True)
 class StoredVersion:
     document_id: str
@@ -19,7 +29,7 @@ class DocumentStore(Protocol):
         """A stored version with exactly these bytes, in any document."""
 
     async def find_by_job(self, job_number: str, language: str) -> str | None:
-        """The live document with this job number and language, if any."""
+        """The live document with this job key (see `job_key`) and language, if any."""
 
     async def document_exists(self, document_id: str) -> bool: ...
 

@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jdi_core.events import Parsed
-from jdi_ingestion.store.port import StoredVersion
+from jdi_ingestion.store.port import StoredVersion, job_key
 from jdi_ingestion.store.tables import documents, sections, versions
 
 
@@ -43,7 +43,7 @@ class PostgresDocumentStore:
                 .values(
                     document_id=record.document_id,
                     source_system=source_system,
-                    job_number=record.job_number,
+                    job_number=job_key(record),
                     language=record.language,
                     current_version=0,
                 )
@@ -89,7 +89,7 @@ class PostgresDocumentStore:
                 .where(documents.c.document_id == record.document_id)
                 .values(
                     current_version=version,
-                    job_number=record.job_number,
+                    job_number=job_key(record),
                     language=record.language,
                     updated_at=func.now(),
                 )

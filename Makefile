@@ -1,0 +1,63 @@
+# jdi — targets in the order a newcomer uses them: install, run locally, test, measure.
+# Everything runs from the uv environment in .venv; local infrastructure lives in .work/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv must use this machine's Python 3.11 and never download one.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+UV_VERSION := 0.9.30
+UV := python3 -m uv
+
+.PHONY: help install infra-up infra-down up down status test bench contracts compose-up
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+install: ## Install uv (from PyPI) and every workspace package from uv.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) sync --all-packages --locked
+
+infra-up: ## Start local Kafka (KRaft, jars from Maven Central) and PostgreSQL (Debian packages)
+	bash deploy/local/kafka.sh start
+	bash deploy/local/postgres.sh start
+
+infra-down: ## Stop local Kafka and PostgreSQL
+	bash deploy/local/kafka.sh stop
+	bash deploy/local/postgres.sh stop
+
+up: install infra-up ## Start everything, submit sample job descriptions, print the URLs
+	@test -s .work/api-key || (umask 077 && python3 -c 'import secrets; print("jdi_local_" + secrets.token_urlsafe(32))' > .work/api-key)
+	GATEWAY_BOOTSTRAP_API_KEY="$$(cat .work/api-key)" bash deploy/local/services.sh start
+	JDI_API_KEY="$$(cat .work/api-key)" $(UV) run --no-sync python deploy/local/seed.py
+	@echo
+	@echo "Gateway:  http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
+	@echo "OpenAPI:  http://127.0.0.1:$${GATEWAY_PORT:-8000}/docs  (schema at /openapi.json)"
+	@echo "API key:  in .work/api-key, e.g. curl -H \"X-API-Key: \$$(cat .work/api-key)\" http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
+	@echo "Traces:   .work/traces/*.jsonl (jdi traces <trace-id>); logs in .work/logs/"
+
+down: ## Stop the services and the local infrastructure started by `make up`
+	bash deploy/local/services.sh stop
+	bash deploy/local/kafka.sh stop
+	bash deploy/local/postgres.sh stop
+
+status: ## Show what is running
+	-bash deploy/local/services.sh status
+	-bash deploy/local/kafka.sh status
+	-bash deploy/local/postgres.sh status
+
+test: install ## All test tiers: unit, contract, integration (real Kafka + PostgreSQL), e2e
+	bash deploy/local/run-tests.sh
+
+bench: install ## Run every benchmark in tests/performance; JSON results in bench-results/
+	@mkdir -p bench-results
+	@set -e; for bench in tests/performance/bench_*.py; do \
+		echo "== $$bench"; $(UV) run --no-sync python "$$bench"; \
+	done
+
+contracts: ## Regenerate the JSON Schemas in libs/jdi-core/contracts from the event models
+	$(UV) run --no-sync python libs/jdi-core/scripts/export_contracts.py
+
+compose-up: ## The production shape in Docker (needs a Docker engine; none runs here)
+	docker compose up -d --build

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The four jdi services as local processes. Usage: services.sh {start|stop|status}
+#
+# Each service runs `python -m jdi_<name>` from the uv environment, logs to
+# $JDI_WORK_DIR/logs/<name>.log and is stopped by its PID file, so `stop` never
+# touches a process it did not start.
+#
+# Environment: GATEWAY_PORT (8000), INGESTION_PORT (8001), EMBEDDING_PORT (8002),
+# ANALYSIS_PORT (8003), plus everything the services read (KAFKA_*, DATABASE_*, ...).
+set -euo pipefail
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh" >/dev/null
+
+SERVICES=(ingestion embedding analysis gateway)
+declare -A PORTS=(
+    [gateway]="${GATEWAY_PORT:-8000}"
+    [ingestion]="${INGESTION_PORT:-8001}"
+    [embedding]="${EMBEDDING_PORT:-8002}"
+    [analysis]="${ANALYSIS_PORT:-8003}"
+)
+PID_DIR="$JDI_WORK_DIR/pids"
+LOG_DIR="$JDI_WORK_DIR/logs"
+START_TIMEOUT="${SERVICES_START_TIMEOUT:-180}"
+
+running_pid() {
+    local pid_file="$PID_DIR/$1.pid" pid
+    [[ -f "$pid_file" ]] || return 1
+    pid="$(cat "$pid_file")"
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-m jdi_$1" || return 1
+    echo "$pid"
+}
+
+start() {
+    mkdir -p "$PID_DIR" "$LOG_DIR"
+    export JDI_TRACES_DIR="${JDI_TRACES_DIR:-$JDI_WORK_DIR/traces}"
+    export GATEWAY_EMBEDDING_URL="http://127.0.0.1:${PORTS[embedding]}"
+    export GATEWAY_PORT="${PORTS[gateway]}" INGESTION_PORT="${PORTS[ingestion]}"
+    export EMBEDDING_PORT="${PORTS[embedding]}" ANALYSIS_PORT="${PORTS[analysis]}"
+    for name in "${SERVICES[@]}"; do
+        if running_pid "$name" >/dev/null; then
+            log "$name already running"
+            continue
+        fi
+        nohup "$REPO_ROOT/.venv/bin/python" -m "jdi_$name" \
+            >>"$LOG_DIR/$name.log" 2>&1 &
+        echo $! >"$PID_DIR/$name.pid"
+        log "started $name (pid $!, port ${PORTS[$name]})"
+    done
+    for name in "${SERVICES[@]}"; do
+        wait_ready "$name"
+    done
+}
+
+wait_ready() {
+    local name="$1" url="http://127.0.0.1:${PORTS[$1]}/readyz" deadline=$((SECONDS + START_TIMEOUT))
+    until curl -fsS "$url" >/dev/null 2>&1; do
+        if ! running_pid "$name" >/dev/null; then
+            print_log_tail "$LOG_DIR/$name.log"
+            die "$name exited during start-up"
+        fi
+        ((SECONDS < deadline)) || { print_log_tail "$LOG_DIR/$name.log"; die "$name not ready after ${START_TIMEOUT}s"; }
+        sleep 0.5
+    done
+    log "$name ready at http://127.0.0.1:${PORTS[$name]}"
+}
+
+stop() {
+    for name in "${SERVICES[@]}"; do
+        local pid
+        if pid="$(running_pid "$name")"; then
+            kill "$pid"
+            for _ in $(seq 1 100); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -9 "$pid" 2>/dev/null || true
+            log "stopped $name"
+        fi
+        rm -f "$PID_DIR/$name.pid"
+    done
+}
+
+status() {
+    local all=0
+    for name in "${SERVICES[@]}"; do
+        if pid="$(running_pid "$name")"; then
+            echo "$name: running (pid $pid, port ${PORTS[$name]})"
+        else
+            echo "$name: stopped"
+            all=1
+        fi
+    done
+    return "$all"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    status) status ;;
+    *) die "usage: $0 {start|stop|status}" ;;
+esac
