@@ -1,0 +1,71 @@
+"""Parse throughput on one core: the real corpus when ../shared/corpus exists, plus synthetic samples.
+
+Run: uv run python tests/performance/bench_parse.py  ->  bench-results/parse.json
+"""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from jdi_core.samples import generate_job_descriptions
+from jdi_ingestion.parsing import DocumentRejected, parse_document
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+PASSES = 5
+SYNTHETIC_DOCUMENTS = 2000
+
+
+def _measure(documents: list[tuple[str, bytes]]) -> dict[str, float]:
+    pass_seconds: list[float] = []
+    per_document_ms: list[float] = []
+    for _ in range(PASSES):
+        started = time.perf_counter()
+        for name, data in documents:
+            document_started = time.perf_counter()
+            try:
+                parse_document(data, name)
+            except DocumentRejected:
+                pass
+            per_document_ms.append((time.perf_counter() - document_started) * 1000)
+        pass_seconds.append(time.perf_counter() - started)
+    quantiles = statistics.quantiles(per_document_ms, n=100)
+    median_pass = statistics.median(pass_seconds)
+    return {
+        "documents": len(documents),
+        "passes": PASSES,
+        "median_pass_seconds": round(median_pass, 4),
+        "median_documents_per_second": round(len(documents) / median_pass, 1),
+        "p50_ms": round(quantiles[49], 3),
+        "p95_ms": round(quantiles[94], 3),
+        "mean_bytes": round(sum(len(data) for _, data in documents) / len(documents)),
+    }
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+    results: dict[str, object] = {
+        "command": "uv run python tests/performance/bench_parse.py",
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
+    }
+    synthetic = [(f"sample-{s.seed}.txt", s.text.encode()) for s in generate_job_descriptions(SYNTHETIC_DOCUMENTS, seed=1)]
+    results["synthetic"] = _measure(synthetic)
+    if CORPUS.is_dir():
+        corpus = [(p.name, p.read_bytes()) for p in sorted(CORPUS.rglob("*")) if p.is_file() and p.name != "README.md"]
+        results["corpus"] = _measure(corpus)
+        ocr_17k = [(name, data) for name, data in corpus if name.endswith(".txt") and 15_000 <= len(data) <= 19_000]
+        if ocr_17k:
+            results["corpus_ocr_15_to_19_kb"] = _measure(ocr_17k)
+    out = ROOT / "bench-results" / "parse.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
