@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from jdi_core.samples import generate_job_description, generate_job_descriptions
 from jdi_ingestion.parsing import ParseLimits, parse_text
 from jdi_ingestion.parsing.cli_output import parse_paths_to_json, write_parse_output

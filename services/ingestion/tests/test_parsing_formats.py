@@ -4,10 +4,15 @@ import io
 import zipfile
 
 import pytest
-from pypdf import PdfWriter
-
 from jdi_core.samples import generate_job_description
-from jdi_ingestion.parsing import DocumentRejected, ParseLimits, RejectionReason, parse_document
+from jdi_ingestion.parsing import (
+    DocumentRejected,
+    ParseLimits,
+    RejectionReason,
+    parse_document,
+)
+from jdi_ingestion.parsing.limits import DEFAULT_LIMITS
+from pypdf import PdfWriter
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -26,7 +31,7 @@ def _paragraph(text: str) -> str:
     return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
 
 
-def _rejection(data: bytes, name: str, limits: ParseLimits = ParseLimits()) -> RejectionReason:
+def _rejection(data: bytes, name: str, limits: ParseLimits = DEFAULT_LIMITS) -> RejectionReason:
     with pytest.raises(DocumentRejected) as caught:
         parse_document(data, name, limits)
     assert caught.value.message
