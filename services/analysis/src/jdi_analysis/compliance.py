@@ -55,7 +55,7 @@ _EQUITY_RE = re.compile(
     re.IGNORECASE,
 )
 _INCUMBENT_RE = re.compile(
-    r"\b(?:incumbent|titulaire)\s*(?:name|nom)?\s*:\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ'-]+)+)",
+    r"\b(?i:incumbent|titulaire)\s*(?i:name|nom)?\s*:\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ'-]+)+)",
 )
 _FTE_RE = re.compile(
     r"\b(?:FTEs?|ETP|full[- ]time equivalents?|[ée]quivalents? temps plein|employees|employ[ée]s)\b",

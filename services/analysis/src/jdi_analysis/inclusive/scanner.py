@@ -61,7 +61,7 @@ def scan_text(text: str, section: str, language: str | None) -> list[Finding]:
         if language == "bilingual"
         else ["fr" if language == "fr" else "en"]
     )
-    findings: list[Finding] = []
+    findings: dict[tuple[int, int], Finding] = {}
     for lang in languages:
         pattern, by_form = _pattern(lang)
         for match in pattern.finditer(text):
@@ -70,7 +70,9 @@ def scan_text(text: str, section: str, language: str | None) -> list[Finding]:
                 text, match.start(), match.end()
             ):
                 continue
-            findings.append(
+            # A word in both languages' lists ("leader") is reported once.
+            findings.setdefault(
+                (match.start(), match.end()),
                 Finding(
                     category=entry.category,
                     term=match.group(),
@@ -78,9 +80,9 @@ def scan_text(text: str, section: str, language: str | None) -> list[Finding]:
                     end=match.end(),
                     section=section,
                     suggestion=entry.suggestion,
-                )
+                ),
             )
-    return sorted(findings, key=lambda f: f.start)
+    return sorted(findings.values(), key=lambda f: f.start)
 
 
 def scan_sections(
