@@ -1,10 +1,10 @@
 """Synthetic inputs shared by the analysis unit tests (no corpus text)."""
 
 import re
+from typing import ClassVar
 
 import numpy as np
 import pytest
-
 from jdi_analysis.skills.taxonomy import SkillConcept, SkillTaxonomy
 
 PREFIX = "http://data.europa.eu/esco/skill/"
@@ -13,7 +13,7 @@ PREFIX = "http://data.europa.eu/esco/skill/"
 class FakeEmbedder:
     """Bag-of-words vectors over a tiny vocabulary, with synonyms sharing a dimension."""
 
-    SYNONYMS = {
+    SYNONYMS: ClassVar[dict[str, str]] = {
         "oversee": "manage",
         "managing": "manage",
         "budgets": "budget",
@@ -60,41 +60,47 @@ def taxonomy() -> SkillTaxonomy:
     )
 
 
+SCOPE_PARAGRAPH = (
+    "The directorate serves applicants in every province and works with partners in other orders "
+    "of government. The Director sets priorities each year, negotiates agreements with partners "
+    "and reports on results to senior management."
+)
+
+
 @pytest.fixture
 def sections() -> list[tuple[str, str, str]]:
     return [
         (
             "general_accountability",
             "General Accountability",
-            "The Director, Widget Programs (DWP) is accountable for the design and delivery of national widget "
-            "programs, and for the development of policies that govern widget grants across the country.",
+            (
+                "The Director, Widget Programs (DWP) is accountable for the design and delivery of national widget "
+                "programs, and for the development of policies that govern widget grants across the country."
+            ),
         ),
         (
             "organization_structure",
             "Organization Structure",
-            "The Director reports to the Director General, Widget Branch. Three managers report to the Director: "
-            "the Manager, Policy, who leads a team of eight analysts; the Manager, Operations, who runs grant "
-            "intake; and the Manager, Finance, who manages budgets and forecasts for the directorate as a whole.",
+            (
+                "The Director reports to the Director General, Widget Branch. Three managers report to the Director: "
+                "the Manager, Policy, who leads a team of eight analysts; the Manager, Operations, who runs grant "
+                "intake; and the Manager, Finance, who manages budgets and forecasts for the directorate as a whole."
+            ),
         ),
         (
             "nature_and_scope",
             "Nature and Scope",
-            " ".join(
-                [
-                    "The directorate serves applicants in every province and works with partners in other orders "
-                    "of government. The Director sets priorities each year, negotiates agreements with partners "
-                    "and reports on results to senior management."
-                ]
-                * 8
-            ),
+            " ".join([SCOPE_PARAGRAPH] * 8),
         ),
         (
             "specific_accountabilities",
             "Specific Accountabilities",
-            "1. Manages the budgets of the directorate.\n2. Liaises with stakeholders, ministers and partners.\n"
-            "3. Directs the development of policies on widget grants.\n4. Oversees finances of the "
-            "directorate, with a strong and competitive leadership style.\n5. Negotiates agreements with "
-            "provinces and reviews grant decisions made by regional offices.",
+            (
+                "1. Manages the budgets of the directorate.\n2. Liaises with stakeholders, ministers and partners.\n"
+                "3. Directs the development of policies on widget grants.\n4. Oversees finances of the "
+                "directorate, with a strong and competitive leadership style.\n5. Negotiates agreements with "
+                "provinces and reviews grant decisions made by regional offices."
+            ),
         ),
         (
             "dimensions",
@@ -104,7 +110,9 @@ def sections() -> list[tuple[str, str, str]]:
         (
             "other",
             "Language and Security",
-            "Linguistic profile: bilingual imperative CBC/CBC. Security level: Secret. "
-            "The department is committed to employment equity.",
+            (
+                "Linguistic profile: bilingual imperative CBC/CBC. Security level: Secret. "
+                "The department is committed to employment equity."
+            ),
         ),
     ]

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from jdi_analysis.analyze import (
     AnalysisInput,
     AnalysisInputError,

@@ -1,7 +1,6 @@
 import gzip
 
 import pytest
-
 from jdi_analysis.skills.matcher import SkillMatcher, SkillMatcherSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy, TaxonomyError
 
