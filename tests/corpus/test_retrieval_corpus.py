@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from jdi_embedder import OnnxEmbedder
-
 from jdi_embedding.search import HybridSearch
 from jdi_embedding.vectors import QdrantVectorStore
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 from jdi_core.events import Section
 from jdi_embedder import Embedder
-
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.search import HybridSearch, SearchQuery
 from jdi_embedding.vectors import VectorStore

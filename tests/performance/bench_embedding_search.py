@@ -1,0 +1,125 @@
+"""Hybrid search latency (query embedding included) at 100k chunks in embedded Qdrant.
+
+Bulk points carry random unit vectors, synthetic payloads and BM25 vectors of synthetic text;
+the queries are real job-search phrases embedded by the model on every call.
+
+Run: uv run python tests/performance/bench_embedding_search.py [chunks]
+"""
+
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_embedding_model import VOCABULARY
+from embedding_bench import percentiles_ms, write_result
+from jdi_embedder import OnnxEmbedder
+from jdi_embedding.chunking import Chunk
+from jdi_embedding.search import HybridSearch, SearchQuery
+from jdi_embedding.vectors import ChunkFilters, ChunkPoint, QdrantVectorStore, bm25
+
+DEFAULT_CHUNKS = 100_000
+CHUNKS_PER_DOCUMENT = 10
+UPSERT_BATCH = 1000
+QUERIES = [
+    "director of human resources and labour relations",
+    "manage the regional operations budget",
+    "policy development with provinces and territories",
+    "information technology security and infrastructure",
+    "communications and public affairs strategy",
+    "pension program delivery and legislation",
+    "financial management and audit",
+    "stakeholder engagement and partnerships",
+    "directeur des politiques et programmes",
+    "youth employment and skills programs",
+]
+ROUNDS = 3
+
+
+def synthetic_points(count: int, model_id: str, dimension: int, rng: random.Random) -> list[ChunkPoint]:
+    vectors = np.random.default_rng(11).standard_normal((count, dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    points = []
+    for i in range(count):
+        text = " ".join(rng.choice(VOCABULARY) for _ in range(60))
+        chunk = Chunk(
+            document_id=f"doc-{i // CHUNKS_PER_DOCUMENT}",
+            version=1,
+            chunk_index=i % CHUNKS_PER_DOCUMENT,
+            section_key=rng.choice(["general_accountability", "dimensions", "specific_accountabilities"]),
+            heading="Synthetic",
+            text=text,
+            language=rng.choice(["en", "fr"]),
+            classification=rng.choice(["EX-01", "EX-02", "EX-03"]),
+            level=rng.choice(["01", "02", "03"]),
+            job_number=str(100000 + i // CHUNKS_PER_DOCUMENT),
+            title=f"Synthetic position {i // CHUNKS_PER_DOCUMENT}",
+            department=rng.choice(["Labour", "Finance", "Health"]),
+        )
+        points.append(ChunkPoint(chunk=chunk, model_id=model_id, dense=vectors[i], sparse=bm25.document_vector(text)))
+    return points
+
+
+async def load(store: QdrantVectorStore, embedder: OnnxEmbedder, points: list[ChunkPoint]) -> None:
+    await store.ensure_collection(embedder.model_id, embedder.dimension)
+    for start in range(0, len(points), UPSERT_BATCH):
+        batch = points[start : start + UPSERT_BATCH]
+        by_document: dict[str, list[ChunkPoint]] = {}
+        for point in batch:
+            by_document.setdefault(point.chunk.document_id, []).append(point)
+        for document_id, document_points in by_document.items():
+            await store.replace_document(embedder.model_id, document_id, 1, document_points)
+
+
+async def time_queries(search: HybridSearch, filters: ChunkFilters) -> list[float]:
+    timings = []
+    for _ in range(ROUNDS):
+        for text in QUERIES:
+            started = time.perf_counter()
+            await search.search(SearchQuery(query=text, filters=filters))
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+async def main(count: int) -> None:
+    embedder = OnnxEmbedder.load()
+    points = synthetic_points(count, embedder.model_id, embedder.dimension, random.Random(5))
+    with tempfile.TemporaryDirectory() as folder:
+        store = QdrantVectorStore.embedded(Path(folder))
+        started = time.perf_counter()
+        await load(store, embedder, points)
+        load_seconds = time.perf_counter() - started
+        search = HybridSearch(embedder, store)
+        await search.search(SearchQuery(query="warm up"))
+        embed_only = []
+        for text in QUERIES * ROUNDS:
+            started = time.perf_counter()
+            embedder.embed([text])
+            embed_only.append(time.perf_counter() - started)
+        unfiltered = await time_queries(search, ChunkFilters())
+        filtered = await time_queries(search, ChunkFilters(language=["en"], classification=["EX-01"]))
+        await store.close()
+    result = {
+        "engine": "qdrant-client local mode (embedded)",
+        "model_id": embedder.model_id,
+        "chunks": count,
+        "load_seconds": round(load_seconds, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "query_embedding_only": percentiles_ms(embed_only),
+        "hybrid_search": percentiles_ms(unfiltered),
+        "hybrid_search_filtered": percentiles_ms(filtered),
+        "target_p95_ms": 50,
+    }
+    out = write_result("embedding_search", result)
+    print(result, f"wrote {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CHUNKS))
