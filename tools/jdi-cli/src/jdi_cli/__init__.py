@@ -1,0 +1,1 @@
+"""The `jdi` command: a thin front over the ingestion parser, the analyzer and jdi-core."""

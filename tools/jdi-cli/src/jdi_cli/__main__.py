@@ -1,0 +1,5 @@
+import sys
+
+from jdi_cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,167 @@
+"""The `jdi` command and its composition root: the only place that builds analyzers and brokers.
+
+Each command imports its libraries when it runs: Kafka, ONNX and the taxonomy take seconds to
+import, and `jdi traces` or `jdi parse` should not wait for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jdi_cli.files import InputFile, expand_paths
+
+if TYPE_CHECKING:
+    from jdi_core.settings import KafkaSettings
+
+    from jdi_cli.submit import SubmitOptions
+
+TELEMETRY_SERVICE_NAME = "jdi-cli"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jdi", description="Work with job descriptions from the command line.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="parse files (directories are walked) and print JSON per file")
+    parse.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    parse.add_argument("paths", nargs="+", metavar="PATH")
+    parse.set_defaults(run=_run_parse)
+
+    analyze = commands.add_parser("analyze", help="parse and analyse files; print the analysed data per file")
+    analyze.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    analyze.add_argument(
+        "--no-embeddings", action="store_true", help="exact and alias skill matches only (no ONNX model)"
+    )
+    analyze.add_argument("paths", nargs="+", metavar="PATH")
+    analyze.set_defaults(run=_run_analyze)
+
+    submit = commands.add_parser("submit", help="publish files to jdi.documents.submitted.v1")
+    submit.add_argument("paths", nargs="+", metavar="PATH")
+    submit.add_argument("--bootstrap-servers", help="Kafka servers (default: $KAFKA_BOOTSTRAP_SERVERS)")
+    submit.add_argument("--topic-prefix", help="topic name prefix (default: $KAFKA_TOPIC_PREFIX)")
+    submit.add_argument("--source-system", default="cli", help="source system named in the event and the id")
+    submit.add_argument("--submitted-by", default="jdi-cli", help="who submits, recorded in the event")
+    submit.set_defaults(run=_run_submit)
+
+    traces = commands.add_parser("traces", help="list recent traces, or show one trace's span tree")
+    traces.add_argument("trace_id", nargs="?", metavar="TRACE_ID", help="a trace id or a unique prefix of one")
+    traces.add_argument(
+        "--dir",
+        type=Path,
+        default=Path(os.environ.get("JDI_TRACES_DIR", Path(".work") / "traces")),
+        help="folder of <service>.jsonl span files (default: $JDI_TRACES_DIR or .work/traces)",
+    )
+    traces.add_argument("--limit", type=int, default=20, help="how many recent traces to list")
+    traces.set_defaults(run=_run_traces)
+    return parser
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    from jdi_ingestion.parsing.cli_output import write_parse_output
+
+    return write_parse_output(args.paths, sys.stdout, jsonl=args.jsonl)
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    from jdi_analysis.analyze import AnalysisSettings, Analyzer
+    from jdi_analysis.skills.taxonomy import SkillTaxonomy
+    from jdi_embedder import ModelFilesMissing, OnnxEmbedder
+    from jdi_embedder.embedder import default_cache_dir
+
+    from jdi_cli.analyze import write_analyze_output
+
+    embedder = None
+    if not args.no_embeddings:
+        try:
+            embedder = OnnxEmbedder.load()
+        except ModelFilesMissing as error:
+            return _fail("embedding_model_missing", f"{error}; use --no-embeddings to skip similarity matching")
+    # ESCO label vectors are computed once per model and taxonomy, then read from this cache.
+    analyzer = Analyzer(AnalysisSettings(embedding_cache_dir=default_cache_dir()), SkillTaxonomy.load(), embedder)
+    return write_analyze_output(args.paths, sys.stdout, analyzer, jsonl=args.jsonl)
+
+
+def _run_submit(args: argparse.Namespace) -> int:
+    from jdi_core.settings import KafkaSettings
+
+    from jdi_cli.submit import SubmitOptions
+
+    overrides = {"bootstrap_servers": args.bootstrap_servers, "topic_prefix": args.topic_prefix}
+    settings = KafkaSettings(**{name: value for name, value in overrides.items() if value is not None})
+    options = SubmitOptions(source_system=args.source_system, submitted_by=args.submitted_by)
+    return asyncio.run(_submit(list(expand_paths(args.paths)), settings, options))
+
+
+async def _submit(files: list[InputFile], settings: KafkaSettings, options: SubmitOptions) -> int:
+    from aiokafka.errors import KafkaError
+    from jdi_core.broker import make_broker
+    from jdi_core.telemetry import setup_telemetry
+    from tqdm import tqdm
+
+    from jdi_cli.submit import Problem, submit_files
+
+    tracer_provider = setup_telemetry(TELEMETRY_SERVICE_NAME)
+    broker = make_broker(settings, tracer_provider)
+    try:
+        await broker.start()
+    except KafkaError as error:
+        await broker.stop()
+        return _fail("broker_unavailable", f"cannot reach Kafka at {settings.bootstrap_servers}: {error}")
+    try:
+        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as progress:
+
+            def file_done(file: InputFile, problem: Problem | None) -> None:
+                if problem is not None:
+                    progress.write(f"{problem.reason}: {problem.source}: {problem.message}", file=sys.stderr)
+                progress.update()
+
+            summary = await submit_files(broker, settings, files, options, file_done)
+    finally:
+        await broker.stop()
+        tracer_provider.force_flush()
+    print(summary.model_dump_json())
+    return 0 if summary.failed == 0 else 1
+
+
+def _run_traces(args: argparse.Namespace) -> int:
+    from jdi_cli.traces import (
+        TraceLookupError,
+        read_span_files,
+        render_span_tree,
+        render_trace_list,
+        spans_of_trace,
+        summarise_traces,
+    )
+
+    if not args.dir.is_dir():
+        return _fail("traces_dir_missing", f"{args.dir} is not a folder of span files")
+    span_files = read_span_files(args.dir)
+    if span_files.skipped_lines:
+        print(f"skipped {span_files.skipped_lines} lines that are not spans", file=sys.stderr)
+    if args.trace_id is None:
+        lines = render_trace_list(summarise_traces(span_files.spans)[: args.limit])
+    else:
+        try:
+            lines = render_span_tree(spans_of_trace(span_files.spans, args.trace_id))
+        except TraceLookupError as error:
+            return _fail(error.code, str(error))
+    print("\n".join(lines))
+    return 0
+
+
+def _fail(reason: str, message: str) -> int:
+    """Command-level errors go to stderr as one JSON object, with exit code 1."""
+    print(json.dumps({"error": {"reason": reason, "message": message}}), file=sys.stderr)
+    return 1

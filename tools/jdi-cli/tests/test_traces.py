@@ -1,0 +1,116 @@
+"""`jdi traces` on span files written by the real JsonLinesSpanExporter."""
+
+import json
+from pathlib import Path
+
+import pytest
+from jdi_cli.main import main
+from jdi_cli.traces import (
+    TraceLookupError,
+    read_span_files,
+    render_span_tree,
+    spans_of_trace,
+    summarise_traces,
+)
+from jdi_core.telemetry import JsonLinesSpanExporter
+from opentelemetry import trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+
+
+def tracer_for(service: str, traces_dir: Path) -> trace.Tracer:
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
+    provider.add_span_processor(SimpleSpanProcessor(JsonLinesSpanExporter(traces_dir / f"{service}.jsonl")))
+    return provider.get_tracer("test")
+
+
+@pytest.fixture
+def traces_dir(tmp_path: Path) -> Path:
+    """An upload traced across gateway and ingestion, then a later single-span trace."""
+    gateway = tracer_for("jdi-gateway", tmp_path)
+    ingestion = tracer_for("jdi-ingestion", tmp_path)
+    with gateway.start_as_current_span("POST /v1/documents"):
+        with gateway.start_as_current_span("send jdi.documents.submitted.v1") as send:
+            # The consumer continues the trace from the record headers, in another process.
+            remote = trace.set_span_in_context(send)
+        with ingestion.start_as_current_span("process jdi.documents.submitted.v1", context=remote):
+            with ingestion.start_as_current_span("parse document") as parse:
+                parse.set_status(Status(StatusCode.ERROR, "corrupt"))
+    with gateway.start_as_current_span("GET /v1/documents"):
+        pass
+    with (tmp_path / "jdi-gateway.jsonl").open("a") as out:
+        out.write('{"service": "jdi-gateway", "name": "half a li\n')
+    return tmp_path
+
+
+def test_traces_are_grouped_across_service_files_newest_first(traces_dir) -> None:
+    span_files = read_span_files(traces_dir)
+
+    summaries = summarise_traces(span_files.spans)
+
+    assert span_files.skipped_lines == 1
+    assert [summary.span_count for summary in summaries] == [1, 4]
+    upload = summaries[1]
+    assert upload.services == ["jdi-gateway", "jdi-ingestion"]
+    assert summaries[0].start_ns > upload.start_ns
+    spans = spans_of_trace(span_files.spans, upload.trace_id)
+    assert upload.duration_ms == (max(s.end_ns for s in spans) - min(s.start_ns for s in spans)) / 1e6
+
+
+def test_the_span_tree_follows_parents_across_services(traces_dir) -> None:
+    spans = read_span_files(traces_dir).spans
+    upload = summarise_traces(spans)[1]
+
+    lines = render_span_tree(spans_of_trace(spans, upload.trace_id))
+
+    names = [line.split("  [")[0] for line in lines]
+    assert names == [
+        "POST /v1/documents",
+        "  send jdi.documents.submitted.v1",
+        "    process jdi.documents.submitted.v1",
+        "      parse document",
+    ]
+    assert "[jdi-ingestion]" in lines[2] and lines[3].endswith("ms  ERROR")
+
+
+def test_a_span_whose_parent_is_missing_is_shown_as_a_root(traces_dir) -> None:
+    spans = read_span_files(traces_dir).spans
+    upload = summarise_traces(spans)[1]
+    without_gateway = [span for span in spans_of_trace(spans, upload.trace_id) if span.service != "jdi-gateway"]
+
+    lines = render_span_tree(without_gateway)
+
+    assert [line.split("  [")[0] for line in lines] == ["process jdi.documents.submitted.v1", "  parse document"]
+
+
+def test_cli_lists_traces_and_shows_one_by_prefix(traces_dir, capsys) -> None:
+    assert main(["traces", "--dir", str(traces_dir)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("TRACE ID")
+    assert len(listing) == 3
+    upload_id = listing[2].split()[0]
+    assert "jdi-gateway, jdi-ingestion" in listing[2]
+
+    assert main(["traces", upload_id[:10], "--dir", str(traces_dir)]) == 0
+    tree = capsys.readouterr().out.splitlines()
+    assert tree[0].startswith("POST /v1/documents  [jdi-gateway]")
+    assert len(tree) == 4
+
+
+def test_cli_reports_an_unknown_trace_and_a_missing_folder_as_json_errors(traces_dir, capsys) -> None:
+    assert main(["traces", "f" * 32, "--dir", str(traces_dir)]) == 1
+    assert json.loads(capsys.readouterr().err.splitlines()[-1])["error"]["reason"] == "trace_not_found"
+
+    assert main(["traces", "--dir", str(traces_dir / "nowhere")]) == 1
+    assert json.loads(capsys.readouterr().err)["error"]["reason"] == "traces_dir_missing"
+
+
+def test_an_ambiguous_prefix_is_refused(traces_dir) -> None:
+    spans = read_span_files(traces_dir).spans
+
+    with pytest.raises(TraceLookupError) as error:
+        spans_of_trace(spans, "")
+
+    assert error.value.code == "ambiguous_trace_id"
