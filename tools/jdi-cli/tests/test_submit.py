@@ -16,9 +16,10 @@ from jdi_core.samples import generate_job_description
 from jdi_core.settings import KafkaSettings
 
 SETTINGS = KafkaSettings(topic_prefix="unit-cli.")
+DEFAULT_OPTIONS = SubmitOptions()
 
 
-async def submit_and_collect(paths: list[Path], options: SubmitOptions = SubmitOptions()):
+async def submit_and_collect(paths: list[Path], options: SubmitOptions = DEFAULT_OPTIONS):
     broker = make_broker(SETTINGS)
     published: list[tuple[bytes | None, DocumentSubmitted]] = []
 

@@ -35,9 +35,11 @@ def traces_dir(tmp_path: Path) -> Path:
         with gateway.start_as_current_span("send jdi.documents.submitted.v1") as send:
             # The consumer continues the trace from the record headers, in another process.
             remote = trace.set_span_in_context(send)
-        with ingestion.start_as_current_span("process jdi.documents.submitted.v1", context=remote):
-            with ingestion.start_as_current_span("parse document") as parse:
-                parse.set_status(Status(StatusCode.ERROR, "corrupt"))
+        with (
+            ingestion.start_as_current_span("process jdi.documents.submitted.v1", context=remote),
+            ingestion.start_as_current_span("parse document") as parse,
+        ):
+            parse.set_status(Status(StatusCode.ERROR, "corrupt"))
     with gateway.start_as_current_span("GET /v1/documents"):
         pass
     with (tmp_path / "jdi-gateway.jsonl").open("a") as out:
