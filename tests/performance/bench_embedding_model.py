@@ -6,11 +6,7 @@ Run: uv run python tests/performance/bench_embedding_model.py
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 from embedding_bench import write_result
 from jdi_embedder import OnnxEmbedder

@@ -4,18 +4,20 @@ Run: uv run python tests/performance/bench_embedding_retrieval.py
 """
 
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from embedding_bench import CORPUS_MARKDOWN, index_corpus, load_markdown_corpus, title_retrieval, write_result  # noqa: E402
-from jdi_embedder import OnnxEmbedder  # noqa: E402
-
-from jdi_embedding.search import HybridSearch  # noqa: E402
-from jdi_embedding.vectors import QdrantVectorStore  # noqa: E402
+from embedding_bench import (
+    CORPUS_MARKDOWN,
+    index_corpus,
+    load_markdown_corpus,
+    title_retrieval,
+    write_result,
+)
+from jdi_embedder import OnnxEmbedder
+from jdi_embedding.search import HybridSearch
+from jdi_embedding.vectors import QdrantVectorStore
 
 TARGET_HIT_RATE = 0.9
 

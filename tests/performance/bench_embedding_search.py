@@ -15,9 +15,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from bench_embedding_model import VOCABULARY
 from embedding_bench import percentiles_ms, write_result
 from jdi_embedder import OnnxEmbedder

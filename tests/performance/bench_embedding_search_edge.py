@@ -9,17 +9,13 @@ import random
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import qdrant_edge as edge  # noqa: E402
-from bench_embedding_search import DEFAULT_CHUNKS, QUERIES, ROUNDS, synthetic_points  # noqa: E402
-from embedding_bench import percentiles_ms, write_result  # noqa: E402
-from jdi_embedder import OnnxEmbedder  # noqa: E402
-
-from jdi_embedding.vectors import bm25, point_id  # noqa: E402
-from jdi_embedding.vectors.qdrant_store import DENSE, KEYWORD_FIELDS, SPARSE, _payload  # noqa: E402
+import qdrant_edge as edge
+from bench_embedding_search import DEFAULT_CHUNKS, QUERIES, ROUNDS, synthetic_points
+from embedding_bench import percentiles_ms, write_result
+from jdi_embedder import OnnxEmbedder
+from jdi_embedding.vectors import bm25, point_id
+from jdi_embedding.vectors.qdrant_store import DENSE, KEYWORD_FIELDS, SPARSE, _payload
 
 BATCH = 1000
 
