@@ -144,7 +144,7 @@ def test_quality_scores_spread_across_the_corpus(analysed):
 def test_french_documents_use_the_french_formula(analysed):
     french = [result for doc, result in analysed if doc.language == "fr"]
     assert french
-    assert {r.quality.components["readability"].metrics["formula"] for r in french} == {
+    assert {r.quality.component("readability").metrics["formula"] for r in french} == {
         "kandel-moles"
     }
 

@@ -7,6 +7,7 @@ from jdi_analysis.analyze import (
     AnalysisSettings,
     Analyzer,
 )
+from jdi_core.events import Analyzed
 
 
 def _input(sections, language="en"):
@@ -33,11 +34,8 @@ def test_analysis_output_has_the_analyzed_event_shape(taxonomy, sections):
     for skill in payload["skills"]:
         assert {"uri", "label", "confidence", "section", "evidence"} <= skill.keys()
     assert 0 <= payload["quality"]["score"] <= 100
-    assert set(payload["quality"]["components"]) == {
-        "completeness",
-        "readability",
-        "clarity",
-    }
+    names = [c["name"] for c in payload["quality"]["components"]]
+    assert names == ["completeness", "readability", "clarity"]
     assert {c["id"] for c in payload["compliance"]} >= {
         "official-language-requirement",
         "security-level-stated",
@@ -49,6 +47,13 @@ def test_analysis_output_has_the_analyzed_event_shape(taxonomy, sections):
             == finding["term"]
         )
     assert payload["findings_summary"]["total"] == len(payload["findings"])
+
+
+def test_output_validates_against_the_analyzed_event_contract(taxonomy, sections):
+    result = Analyzer(AnalysisSettings(), taxonomy).analyze(_input(sections))
+    event = Analyzed.model_validate(result.to_dict())
+    assert event.document_id == "doc-1"
+    assert event.taxonomy_version == "test-1"
 
 
 def test_skill_confidence_threshold_comes_from_settings(taxonomy, sections):

@@ -72,13 +72,13 @@ def test_acronyms_defined_in_parentheses_or_spelled_out_are_not_flagged():
 def test_complete_substantive_document_scores_full_completeness():
     sections = [(key, key, "word " * needed) for key, needed in CORE_SECTIONS.items()]
     report = score_quality(sections, "en")
-    assert report.components["completeness"].score == 100
-    assert report.components["completeness"].suggestions == []
+    assert report.component("completeness").score == 100
+    assert report.component("completeness").suggestions == []
 
 
 def test_missing_and_thin_sections_lower_completeness_with_suggestions():
     report = score_quality([("general_accountability", "GA", "Leads the unit.")], "en")
-    completeness = report.components["completeness"]
+    completeness = report.component("completeness")
     assert completeness.score < 10
     assert "Add a Nature and Scope section." in completeness.suggestions
     assert any(
@@ -88,8 +88,8 @@ def test_missing_and_thin_sections_lower_completeness_with_suggestions():
 
 def test_score_is_weighted_mean_of_components_and_differs_between_documents(sections):
     good = score_quality(sections, "en")
-    weighted = sum(c.score * c.weight for c in good.components.values()) / sum(
-        c.weight for c in good.components.values()
+    weighted = sum(c.score * c.weight for c in good.components) / sum(
+        c.weight for c in good.components
     )
     assert abs(good.score - round(weighted, 1)) < 0.11
     poor = score_quality(

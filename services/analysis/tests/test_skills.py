@@ -91,7 +91,7 @@ def test_embedding_similarity_finds_paraphrase_above_threshold(
     match = _by_uri(matcher.extract([("specific_accountabilities", "S", text)]))[
         PREFIX + "budget"
     ]
-    assert match.method == "embedding"
+    assert match.method == "similarity"
     assert match.evidence == "Oversee finances"
     assert text[match.start : match.end] == "Oversee finances"
     assert 0.7 <= match.confidence <= 1.0

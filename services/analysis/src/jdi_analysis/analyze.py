@@ -65,7 +65,6 @@ class Skill(BaseModel):
 class AnalysisResult(BaseModel):
     document_id: str
     version: int
-    language: str | None
     taxonomy_version: str
     skills: list[Skill]
     quality: QualityReport
@@ -104,7 +103,6 @@ class Analyzer:
         return AnalysisResult(
             document_id=doc.document_id,
             version=doc.version,
-            language=doc.language,
             taxonomy_version=self.taxonomy.version,
             skills=[Skill(**vars(match)) for match in self.matcher.extract(sections)],
             quality=score_quality(sections, doc.language, self.settings.quality),

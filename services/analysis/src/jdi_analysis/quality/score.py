@@ -37,6 +37,7 @@ class QualitySettings:
 
 
 class QualityComponent(BaseModel):
+    name: str
     score: float
     weight: float
     explanation: str
@@ -46,13 +47,14 @@ class QualityComponent(BaseModel):
 
 class QualityReport(BaseModel):
     score: float
-    components: dict[str, QualityComponent]
+    components: list[QualityComponent]
 
     @property
     def suggestions(self) -> list[str]:
-        return [
-            s for component in self.components.values() for s in component.suggestions
-        ]
+        return [s for component in self.components for s in component.suggestions]
+
+    def component(self, name: str) -> QualityComponent:
+        return next(c for c in self.components if c.name == name)
 
 
 def score_quality(
@@ -63,13 +65,13 @@ def score_quality(
     settings = settings or QualitySettings()
     lang = "fr" if language == "fr" else "en"
     body = "\n\n".join(text for _key, _heading, text in sections if text.strip())
-    components = {
-        "completeness": _completeness(sections, settings.completeness),
-        "readability": _readability(body, lang, settings),
-        "clarity": _clarity(body, lang, settings),
-    }
-    total_weight = sum(c.weight for c in components.values())
-    score = sum(c.score * c.weight for c in components.values()) / total_weight
+    components = [
+        _completeness(sections, settings.completeness),
+        _readability(body, lang, settings),
+        _clarity(body, lang, settings),
+    ]
+    total_weight = sum(c.weight for c in components)
+    score = sum(c.score * c.weight for c in components) / total_weight
     return QualityReport(score=round(score, 1), components=components)
 
 
@@ -94,6 +96,7 @@ def _completeness(
             )
     present = sum(1 for key in CORE_SECTIONS if words_by_key.get(key, 0) > 0)
     return QualityComponent(
+        name="completeness",
         score=round(100 * sum(ratios.values()) / len(ratios), 1),
         weight=weight,
         explanation="Share of the five core form sections present, each credited up to its substantive length.",
@@ -114,6 +117,7 @@ def _readability(
             f"shorter sentences (now {ease.words_per_sentence:.1f} words) and plainer, shorter words."
         )
     return QualityComponent(
+        name="readability",
         score=round(score, 1),
         weight=settings.readability,
         explanation=f"{ease.formula} reading ease scaled so that {settings.target_reading_ease:.0f} or more scores 100.",
@@ -148,6 +152,7 @@ def _clarity(body: str, language: str, settings: QualitySettings) -> QualityComp
         shown = ", ".join(measures.undefined_acronyms[:8])
         suggestions.append(f"Spell out these acronyms at first use: {shown}.")
     return QualityComponent(
+        name="clarity",
         score=round(
             max(0.0, 100 - long_penalty - passive_penalty - acronym_penalty), 1
         ),

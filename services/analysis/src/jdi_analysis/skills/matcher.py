@@ -15,7 +15,7 @@ from jdi_analysis.skills.taxonomy import SkillConcept, SkillTaxonomy
 
 logger = logging.getLogger(__name__)
 
-MatchMethod = Literal["exact", "alias", "embedding"]
+MatchMethod = Literal["exact", "alias", "similarity"]
 
 # Sections where a document says what the position does or requires.
 SKILL_SECTIONS = (
@@ -201,7 +201,7 @@ class SkillMatcher:
                     evidence=candidate.text,
                     start=candidate.start,
                     end=candidate.end,
-                    method="embedding",
+                    method="similarity",
                 )
             )
         return found
