@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, Analyzer
-from jdi_analysis.handlers import to_contract
 from jdi_core.identity import document_id_for
 from jdi_ingestion.parsing import DocumentRejected, ParsedJobDescription, parse_document
 from jdi_ingestion.parsing.cli_output import UNREADABLE_FILE
@@ -33,7 +32,7 @@ def analyze_file_to_json(file: InputFile, analyzer: Analyzer) -> dict[str, Any]:
         result = analyzer.analyze(analysis_input(document_id, parsed))
     except AnalysisInputError as error:
         return _rejected(source, error.code, str(error))
-    return {"source": source, **to_contract(result).model_dump(mode="json")}
+    return {"source": source, **result.to_dict()}
 
 
 def write_analyze_output(paths: Iterable[str | Path], out: TextIO, analyzer: Analyzer, jsonl: bool = False) -> int:
