@@ -116,3 +116,19 @@ def test_an_ambiguous_prefix_is_refused(traces_dir) -> None:
         spans_of_trace(spans, "")
 
     assert error.value.code == "ambiguous_trace_id"
+
+
+def test_the_folder_defaults_to_jdi_traces_dir(traces_dir, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("JDI_TRACES_DIR", str(traces_dir))
+
+    assert main(["traces", "--limit", "1"]) == 0
+
+    listing = capsys.readouterr().out.splitlines()
+    assert len(listing) == 2
+    assert listing[1].split()[-1] == "jdi-gateway"
+
+
+def test_the_limit_must_be_positive(traces_dir) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["traces", "--limit", "0", "--dir", str(traces_dir)])
+    assert exit_info.value.code == 2

@@ -60,12 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     traces.add_argument(
         "--dir",
         type=Path,
-        default=Path(os.environ.get("JDI_TRACES_DIR", Path(".work") / "traces")),
         help="folder of <service>.jsonl span files (default: $JDI_TRACES_DIR or .work/traces)",
     )
-    traces.add_argument("--limit", type=int, default=20, help="how many recent traces to list")
+    traces.add_argument("--limit", type=_positive_int, default=20, help="how many recent traces to list")
     traces.set_defaults(run=_run_traces)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def _run_parse(args: argparse.Namespace) -> int:
@@ -136,6 +142,8 @@ async def _submit(files: list[InputFile], settings: KafkaSettings, options: Subm
 
 
 def _run_traces(args: argparse.Namespace) -> int:
+    from jdi_core.telemetry import DEFAULT_TRACES_DIR
+
     from jdi_cli.traces import (
         TraceLookupError,
         read_span_files,
@@ -145,9 +153,10 @@ def _run_traces(args: argparse.Namespace) -> int:
         summarise_traces,
     )
 
-    if not args.dir.is_dir():
-        return _fail("traces_dir_missing", f"{args.dir} is not a folder of span files")
-    span_files = read_span_files(args.dir)
+    traces_dir = args.dir or Path(os.environ.get("JDI_TRACES_DIR", DEFAULT_TRACES_DIR))
+    if not traces_dir.is_dir():
+        return _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
+    span_files = read_span_files(traces_dir)
     if span_files.skipped_lines:
         print(f"skipped {span_files.skipped_lines} lines that are not spans", file=sys.stderr)
     if args.trace_id is None:
