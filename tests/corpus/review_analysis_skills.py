@@ -23,12 +23,16 @@ def main(count: int, embed: bool) -> None:
 
         embedder = OnnxEmbedder.load()
     cache = Path(__file__).resolve().parents[2] / ".work" / "analysis-cache"
-    matcher = SkillMatcher(SkillTaxonomy.load(), embedder, SkillMatcherSettings(cache_dir=cache))
+    matcher = SkillMatcher(
+        SkillTaxonomy.load(), embedder, SkillMatcherSettings(cache_dir=cache)
+    )
     for path in corpus_files()[:count]:
         skills = matcher.extract(load_document(path).sections)
         print(f"== {path.name} ({len(skills)} skills)")
         for skill in skills:
-            print(f"   {skill.method:9} {skill.confidence:.2f} {skill.label!r:45} <- {skill.evidence!r}")
+            print(
+                f"   {skill.method:9} {skill.confidence:.2f} {skill.label!r:45} <- {skill.evidence!r}"
+            )
 
 
 if __name__ == "__main__":
