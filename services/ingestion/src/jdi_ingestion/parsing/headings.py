@@ -4,45 +4,84 @@ heading from the same words used in prose."""
 import re
 from dataclasses import dataclass
 
-from jdi_ingestion.parsing.accents import tolerate_accents
+from jdi_ingestion.parsing.accents import accent_variants, tolerate_accents
+from jdi_ingestion.parsing.anchored_search import anchored_finditer
 
 SIGNATURE_BLOCK = "signature_block"
 
 _ACCOUNTABILITIES = r"acc?ount[aio]bilit(?:y|ies|e)"
 
 
-# (key, pattern, line_only): line_only headings are common words accepted only on a line of their own.
-_HEADINGS: tuple[tuple[str, str, bool], ...] = (
-    ("key_challenges", r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
-    ("key_challenges", tolerate_accents(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"), False),
-    ("general_accountability", rf"general\s+{_ACCOUNTABILITIES}|general\s+responsibilit(?:y|ies)", False),
-    ("general_accountability", tolerate_accents(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"), False),
-    ("organization_structure", r"organi[sz]ation(?:al)?\s+structure|hierarchy|hi(?:é|e| )?rarchie", False),
-    ("organization_structure", tolerate_accents(r"structure\s+(?:organisationnelle|de\s+l['’ ]?organisation)"), False),
-    ("nature_and_scope", tolerate_accents(r"nature\s+(?:and|&)\s+scope|nature\s+et\s+portée"), False),
-    ("specific_accountabilities", rf"specific\s+{_ACCOUNTABILITIES}|key\s+activities", False),
+# (key, anchors, pattern, line_only): every match of the pattern starts with one of its anchors
+# (lower-case literals); line_only headings are common words accepted only on a line of their own.
+_HEADINGS: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
+    ("key_challenges", ("major", "key"), r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
+    (
+        "key_challenges",
+        ("principaux", *accent_variants("déf"), "enjeux"),
+        tolerate_accents(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"),
+        False,
+    ),
+    ("general_accountability", ("general",), rf"general\s+{_ACCOUNTABILITIES}|general\s+responsibilit(?:y|ies)", False),
+    (
+        "general_accountability",
+        ("responsabilit", "reason", "client", "raison"),
+        tolerate_accents(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"),
+        False,
+    ),
+    (
+        "organization_structure",
+        ("organi", "hierarchy", *accent_variants("hiér")),
+        r"organi[sz]ation(?:al)?\s+structure|hierarchy|hi(?:é|e| )?rarchie",
+        False,
+    ),
+    (
+        "organization_structure",
+        ("structure",),
+        tolerate_accents(r"structure\s+(?:organisationnelle|de\s+l['’ ]?organisation)"),
+        False,
+    ),
+    ("nature_and_scope", ("nature",), tolerate_accents(r"nature\s+(?:and|&)\s+scope|nature\s+et\s+portée"), False),
+    ("specific_accountabilities", ("specific", "key"), rf"specific\s+{_ACCOUNTABILITIES}|key\s+activities", False),
     (
         "specific_accountabilities",
+        ("responsabilit", "activit"),
         tolerate_accents(r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"),
         False,
     ),
-    ("dimensions", tolerate_accents(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"), False),
-    ("knowledge", r"knowledge|connaissances", False),
-    ("working_conditions", r"working\s+conditions|conditions\s+de\s+travail", False),
-    ("education", tolerate_accents(r"education|études|scolarité"), False),
-    ("experience", tolerate_accents(r"expérience"), False),
-    ("qualifications", r"(?:required\s+)?qualifications(?:\s+requises)?", False),
-    ("key_challenges", r"challenges", False),
-    ("organization_structure", r"structure", True),
-    ("other", r"other(?:\s+information)?|additional\s+information|autres(?:\s+renseignements)?", True),
-    (SIGNATURE_BLOCK, tolerate_accents(r"certification|attestation|signatures?|approvals?|approved\s+by|approuvée?\s+par"), False),
+    (
+        "dimensions",
+        ("dimensions", "donn", *accent_variants("étend")),
+        tolerate_accents(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"),
+        False,
+    ),
+    ("knowledge", ("knowledge", "connaissances"), r"knowledge|connaissances", False),
+    ("working_conditions", ("working", "conditions"), r"working\s+conditions|conditions\s+de\s+travail", False),
+    ("education", ("education", *accent_variants("étud"), "scolarit"), tolerate_accents(r"education|études|scolarité"), False),
+    ("experience", tuple(accent_variants("expér")), tolerate_accents(r"expérience"), False),
+    ("qualifications", ("required", "qualifications"), r"(?:required\s+)?qualifications(?:\s+requises)?", False),
+    ("key_challenges", ("challenges",), r"challenges", False),
+    ("organization_structure", ("structure",), r"structure", True),
+    (
+        "other",
+        ("other", "additional", "autres"),
+        r"other(?:\s+information)?|additional\s+information|autres(?:\s+renseignements)?",
+        True,
+    ),
+    (
+        SIGNATURE_BLOCK,
+        ("certification", "attestation", "signature", "approv"),
+        tolerate_accents(r"certification|attestation|signatures?|approvals?|approved\s+by|approuvée?\s+par"),
+        False,
+    ),
 )
 
-_GROUP_KEYS = {f"h{index}": key for index, (key, _, _) in enumerate(_HEADINGS)}
-_LINE_ONLY_GROUPS = {f"h{index}" for index, (_, _, line_only) in enumerate(_HEADINGS) if line_only}
+_GROUP_KEYS = {f"h{index}": key for index, (key, _, _, _) in enumerate(_HEADINGS)}
+_LINE_ONLY_GROUPS = {f"h{index}" for index, (_, _, _, line_only) in enumerate(_HEADINGS) if line_only}
+_ANCHORS = frozenset(anchor for _, anchors, _, _ in _HEADINGS for anchor in anchors)
 HEADING_CANDIDATE = re.compile(
     r"(?<![\w])(?:"
-    + "|".join(f"(?P<h{index}>{pattern})" for index, (_, pattern, _) in enumerate(_HEADINGS))
+    + "|".join(f"(?P<h{index}>{pattern})" for index, (_, _, pattern, _) in enumerate(_HEADINGS))
     + r")(?![\w])",
     re.IGNORECASE,
 )
@@ -65,7 +104,7 @@ class HeadingMatch:
 
 def find_headings(text: str) -> list[HeadingMatch]:
     found: list[HeadingMatch] = []
-    for match in HEADING_CANDIDATE.finditer(text):
+    for match in anchored_finditer(HEADING_CANDIDATE, text, _ANCHORS):
         group = match.lastgroup or ""
         if _is_heading(text, match, line_only=group in _LINE_ONLY_GROUPS):
             found.append(HeadingMatch(_GROUP_KEYS[group], match[0], match.start(), match.end()))

@@ -21,16 +21,17 @@ _MONTH_DAY = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
     r"\s+([0-9OIl]{1,2})(?=,?\s+[0-9OIl]{4}\b)"
 )
-_EXTRACTION_BANNER = re.compile(r"^-{3,}[^\n]*-{3,}[ \t]*$", re.MULTILINE)
-_PAGE_MARKER = re.compile(
-    r"\s*\bPage\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3}\b\s*", re.IGNORECASE
-)
-_LINE_END_HYPHENATION = re.compile(r"([a-zà-ÿ])-[ \t]*\n[ \t]*([a-zà-ÿ])")
-_SPACED_HYPHEN = re.compile(r"([a-zà-ÿ])- +([a-zà-ÿ])")
-_SOFT_LINE_BREAK = re.compile(r"([^\s.:;!?])[ \t]*\n[ \t]*(?=[a-zà-ÿ(])")
-_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
-_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Patterns below start with a literal character and check what precedes it with a look-behind: the
+# regex engine then jumps between occurrences of that character instead of trying every position of
+# pages that OCR turned into single lines of several kilobytes.
+_EXTRACTION_BANNER = re.compile(r"---(?<=^---)[^\n]*---[ \t]*$", re.MULTILINE)
+_PAGE_MARKER = re.compile(r"[Pp](?<![\w][Pp])(?i:age\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3})\b\s*")
+_OTHER_HORIZONTAL_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]")
+_SPACE_RUN = re.compile(r"  +")
+_LINE_END_HYPHENATION = re.compile(r"-\n(?<=[a-zà-ÿ]-\n)(?=[a-zà-ÿ])")
+_SPACED_HYPHEN = re.compile(r"- (?<=[a-zà-ÿ]- )(?=[a-zà-ÿ])")
+_SOFT_LINE_BREAK = re.compile(r"\n(?<=[^\s.:;!?]\n)(?=[a-zà-ÿ(])")
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
 def clean_text(text: str) -> str:
@@ -38,13 +39,29 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\u00ad", "").replace("\x00", "")
     text = _EXTRACTION_BANNER.sub("", text)
-    text = _PAGE_MARKER.sub("\n", text)
-    text = _HORIZONTAL_SPACE.sub(" ", text)
-    text = _LINE_END_HYPHENATION.sub(r"\1\2", text)
-    text = _SPACED_HYPHEN.sub(r"\1-\2", text)
-    text = _SOFT_LINE_BREAK.sub(r"\1 ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    text = _remove_page_markers(text)
+    text = _SPACE_RUN.sub(" ", _OTHER_HORIZONTAL_SPACE.sub(" ", text))
+    # Spaces are single now, so these two replacements drop all spaces around line breaks.
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    text = _LINE_END_HYPHENATION.sub("", text)
+    text = _SPACED_HYPHEN.sub("-", text)
+    text = _SOFT_LINE_BREAK.sub(" ", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _remove_page_markers(text: str) -> str:
+    """Replace each "Page 2 of 4" marker and the whitespace around it with one line break."""
+    pieces: list[str] = []
+    position = 0
+    for marker in _PAGE_MARKER.finditer(text):
+        start = marker.start()
+        while start > position and text[start - 1].isspace():
+            start -= 1
+        pieces.append(text[position:start])
+        pieces.append("\n")
+        position = marker.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def repair_ocr_digits(text: str) -> str:

@@ -2,6 +2,8 @@
 
 import re
 
+from jdi_ingestion.parsing.anchored_search import anchored_finditer
+
 EMAIL_PLACEHOLDER = "[EMAIL]"
 PHONE_PLACEHOLDER = "[PHONE]"
 NAME_PLACEHOLDER = "[NAME]"
@@ -11,6 +13,8 @@ _PHONE = re.compile(
     r"(?<![\w$])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:\s?(?:ext\.?|poste|x)\s?\d{1,5})?(?!\d)",
     re.IGNORECASE,
 )
+# Every phone number holds this, and the pattern starts with a character class the engine scans fast.
+_PHONE_DIGITS = re.compile(r"\d{3}[ .-]\d{4}")
 _LABEL = re.compile(
     r"(?:(?<![\w])|(?<=[a-z]))(?P<label>incumbent(?:['’]s)?(?:\s+name)?|titulaire|nom\s+du\s+titulaire"
     r"|employee\s+name|name\s+of\s+(?:the\s+)?(?:incumbent|employee|supervisor|manager)|name|nom"
@@ -18,6 +22,8 @@ _LABEL = re.compile(
     r"(?P<colon>\s*[:_]+)?[ \t_]*",
     re.IGNORECASE,
 )
+# Every label starts with one of these words.
+_LABEL_ANCHORS = ("incumbent", "titulaire", "nom", "employee", "name", "signature")
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?|[A-Z]\.)")
 _MAX_NAME_TOKENS = 4
 # A bare "Name"/"Nom" label also names units on forms, so there a person's name needs two tokens.
@@ -30,8 +36,12 @@ _FORM_WORDS = frozenset(
 
 def redact_personal_data(text: str) -> tuple[str, int]:
     """Return the redacted text and how many items were replaced."""
-    text, emails = _EMAIL.subn(EMAIL_PLACEHOLDER, text)
-    text, phones = _PHONE.subn(PHONE_PLACEHOLDER, text)
+    emails = phones = 0
+    # Cheap literal checks first: the full patterns are slow to run over long OCR lines.
+    if "@" in text:
+        text, emails = _EMAIL.subn(EMAIL_PLACEHOLDER, text)
+    if _PHONE_DIGITS.search(text):
+        text, phones = _PHONE.subn(PHONE_PLACEHOLDER, text)
     text, names = _redact_labelled_names(text)
     return text, emails + phones + names
 
@@ -40,7 +50,7 @@ def _redact_labelled_names(text: str) -> tuple[str, int]:
     pieces: list[str] = []
     position = 0
     count = 0
-    for label in _LABEL.finditer(text):
+    for label in anchored_finditer(_LABEL, text, _LABEL_ANCHORS):
         if label.start() < position:
             continue
         # Without a colon only a capitalised label counts: "the incumbent directs" is prose.
