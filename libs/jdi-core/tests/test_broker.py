@@ -14,7 +14,7 @@ SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0
 
 def broker_with(handler, dead_letters: list[DeadLettered]):
     broker = make_broker(SETTINGS)
-    subscribe(broker, SETTINGS, Topic.PARSED, "unit", handler, source="/test")
+    subscribe(broker, SETTINGS, "unit", {Topic.PARSED: handler}, source="/test")
 
     @broker.subscriber(SETTINGS.topic(Topic.DLQ))
     async def collect(body: bytes) -> None:

@@ -121,8 +121,13 @@ def app(store: InMemoryDocumentStore) -> tuple[Any, dict[Topic, list[CloudEvent[
         await publish_event(broker, SETTINGS, event)
 
     handlers = IngestionHandlers(store, publish, ParseLimits())
-    subscribe(broker, SETTINGS, Topic.SUBMITTED, "ingestion", handlers.on_submitted, source="/test")
-    subscribe(broker, SETTINGS, Topic.DELETE_REQUESTED, "ingestion", handlers.on_delete_requested, source="/test")
+    subscribe(
+        broker,
+        SETTINGS,
+        "ingestion",
+        {Topic.SUBMITTED: handlers.on_submitted, Topic.DELETE_REQUESTED: handlers.on_delete_requested},
+        source="/test",
+    )
     return broker, seen
 
 

@@ -3,7 +3,7 @@
 import asyncio
 import base64
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from faststream import AckPolicy
@@ -51,26 +51,28 @@ async def publish_event(broker: KafkaBroker, settings: KafkaSettings, event: Clo
 def subscribe(
     broker: KafkaBroker,
     settings: KafkaSettings,
-    topic: Topic,
     group_id: str,
-    handler: Handler,
+    handlers: Mapping[Topic, Handler],
     *,
     source: str,
 ) -> None:
-    """Consume `topic` at least once: bounded retries with backoff, then the DLQ; never stuck.
+    """Consume the topics at least once with one consumer: bounded retries with backoff, then the
+    DLQ; never stuck.
 
     The offset is committed only after the handler (or the dead-lettering) succeeded; if even the
     DLQ cannot be written the message is nacked and read again rather than skipped.
     """
+    by_name = {settings.topic(topic): (topic, handler) for topic, handler in handlers.items()}
 
     async def handle_with_retries(message: CurrentMessage) -> None:
-        outcome = await _handle(message)
-        MESSAGES_HANDLED.labels(topic.value, outcome).inc()
         record = message.raw_message
         assert not isinstance(record, tuple)
+        topic, handler = by_name[record.topic]
+        outcome = await _handle(handler, message)
+        MESSAGES_HANDLED.labels(topic.value, outcome).inc()
         NEXT_OFFSETS[(group_id, record.topic, record.partition)] = record.offset + 1
 
-    async def _handle(message: KafkaMessage) -> str:
+    async def _handle(handler: Handler, message: KafkaMessage) -> str:
         attempt = 1
         while True:
             try:
@@ -85,13 +87,13 @@ def subscribe(
                     return "dead_lettered"
                 logger.warning(
                     "handler failed, retrying",
-                    extra={"topic": topic.value, "attempt": attempt, "error": repr(error)},
+                    extra={"topic": message.raw_message.topic, "attempt": attempt, "error": repr(error)},
                 )
                 await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
                 attempt += 1
 
     broker.subscriber(
-        settings.topic(topic),
+        *by_name,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,

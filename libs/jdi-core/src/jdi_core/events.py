@@ -146,6 +146,9 @@ class Skill(Contract):
     confidence: float = Field(ge=0, le=1)
     section: str
     evidence: str
+    start: int | None = Field(None, ge=0, description="evidence offset in the section text")
+    end: int | None = Field(None, ge=0)
+    method: str | None = Field(None, description="exact, alias or similarity")
 
 
 class QualityComponent(Contract):
@@ -154,6 +157,7 @@ class QualityComponent(Contract):
     weight: float = Field(ge=0, le=1)
     explanation: str
     suggestions: list[str] = Field(default_factory=list)
+    metrics: dict[str, Any] = Field(default_factory=dict, description="the figures behind the score")
 
 
 class Quality(Contract):
@@ -183,7 +187,9 @@ class Analyzed(Contract):
     skills: list[Skill]
     quality: Quality
     findings: list[Finding]
+    findings_summary: dict[str, Any] | None = None
     compliance: list[ComplianceCheck]
+    taxonomy_version: str | None = Field(None, description="ESCO release the skills come from")
 
 
 class DeadLetter(Contract):

@@ -53,6 +53,8 @@ def span_to_dict(span: ReadableSpan) -> dict[str, object]:
 
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, bytes):  # e.g. Kafka message keys
+        return value.decode(errors="replace")
     return list(value) if isinstance(value, tuple) else value
 
 

@@ -31,14 +31,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     HTTPXClientInstrumentor().instrument_client(embedding_client)
 
     projector = Projector(engine)
-    for topic, handler in (
-        (Topic.PARSED, projector.on_parsed),
-        (Topic.EMBEDDED, projector.on_embedded),
-        (Topic.ANALYZED, projector.on_analyzed),
-        (Topic.REJECTED, projector.on_rejected),
-        (Topic.DELETED, projector.on_deleted),
-    ):
-        subscribe(broker, settings.kafka, topic, settings.group_id, handler, source=SOURCE)
+    projections = {
+        Topic.PARSED: projector.on_parsed,
+        Topic.EMBEDDED: projector.on_embedded,
+        Topic.ANALYZED: projector.on_analyzed,
+        Topic.REJECTED: projector.on_rejected,
+        Topic.DELETED: projector.on_deleted,
+    }
+    subscribe(broker, settings.kafka, settings.group_id, projections, source=SOURCE)
 
     async def publish(event: CloudEvent[Any]) -> None:
         await publish_event(broker, settings.kafka, event)

@@ -26,11 +26,13 @@ def create_app(settings: IngestionSettings) -> FastAPI:
         await publish_event(broker, settings.kafka, event)
 
     handlers = IngestionHandlers(PostgresDocumentStore(engine), publish, settings.parse_limits())
-    for topic, handler in (
-        (Topic.SUBMITTED, handlers.on_submitted),
-        (Topic.DELETE_REQUESTED, handlers.on_delete_requested),
-    ):
-        subscribe(broker, settings.kafka, topic, settings.group_id, handler, source=SOURCE)
+    subscribe(
+        broker,
+        settings.kafka,
+        settings.group_id,
+        {Topic.SUBMITTED: handlers.on_submitted, Topic.DELETE_REQUESTED: handlers.on_delete_requested},
+        source=SOURCE,
+    )
 
     async def migrate() -> None:
         await create_schema(engine, metadata, SCHEMA)

@@ -18,7 +18,6 @@ async def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     classification: str | None = None,
-    group: str | None = None,
     level: str | None = None,
     language: str | None = None,
     department: str | None = None,
@@ -27,11 +26,11 @@ async def search(
     page_size: Annotated[int, Query(ge=1, le=50)] = 10,
     caller: Caller = require(Scope.SEARCH),
 ) -> dict[str, Any]:
+    # The embedding service filters on lists of accepted values per field.
     filters = {
-        name: value
+        name: [value]
         for name, value in {
             "classification": classification,
-            "group": group,
             "level": level,
             "language": language,
             "department": department,

@@ -3,10 +3,7 @@
 import re
 from pathlib import PurePath
 
-from jdi_ingestion.parsing.classification import (
-    CLASSIFICATION_CODE,
-    find_classification,
-)
+from jdi_ingestion.parsing.classification import find_classification, replace_classification_codes
 from jdi_ingestion.parsing.models import Classification
 
 _JOB_NUMBER = re.compile(r"(?<![\d])\d{4,7}(?![\d])")
@@ -23,10 +20,7 @@ def file_name_stem(file_name: str) -> str:
 
 
 def job_number_from_file_name(file_name: str) -> str | None:
-    stem = file_name_stem(file_name)
-    classification = find_classification(stem)
-    without_code = stem.replace(classification.code, " ") if classification else stem
-    match = _JOB_NUMBER.search(without_code)
+    match = _JOB_NUMBER.search(replace_classification_codes(file_name_stem(file_name), lambda _: " "))
     return match[0] if match else None
 
 
@@ -35,6 +29,7 @@ def classification_from_file_name(file_name: str) -> Classification | None:
 
 
 def title_from_file_name(file_name: str) -> str | None:
-    title = _NOISE.sub(" ", CLASSIFICATION_CODE.sub(" ", file_name_stem(file_name)))
+    title = _NOISE.sub(" ", replace_classification_codes(file_name_stem(file_name), lambda _: " "))
     title = " ".join(title.replace("-", " ").split()).strip(" ,-")
     return title or None
+

@@ -9,10 +9,7 @@ never touched.
 import re
 import unicodedata
 
-from jdi_ingestion.parsing.classification import (
-    CLASSIFICATION_CODE,
-    normalise_classification_code,
-)
+from jdi_ingestion.parsing.classification import replace_classification_codes
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 # A token made of digits and look-alike letters holding at least one real digit, with , or . groups.
@@ -65,7 +62,7 @@ def _remove_page_markers(text: str) -> str:
 
 
 def repair_ocr_digits(text: str) -> str:
-    text = CLASSIFICATION_CODE.sub(lambda match: normalise_classification_code(match).code, text)
+    text = replace_classification_codes(text, lambda classification: classification.code)
     text = _MONTH_DAY.sub(lambda match: f"{match[1]} {match[2].translate(_DIGIT_LOOKALIKES)}", text)
     return _DAMAGED_NUMBER.sub(_repair_number, text)
 

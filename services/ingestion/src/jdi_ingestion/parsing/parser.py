@@ -3,7 +3,7 @@
 import re
 
 from jdi_ingestion.parsing import media_type as media
-from jdi_ingestion.parsing.classification import find_classification
+from jdi_ingestion.parsing.classification import classification_from_value, find_classification
 from jdi_ingestion.parsing.dates import parse_date
 from jdi_ingestion.parsing.dimensions import extract_budgets, extract_ftes
 from jdi_ingestion.parsing.docx_text import extract_docx_text
@@ -123,7 +123,7 @@ def _first_number(values: list[str]) -> str | None:
 def _classification(front_matter: str, file_name: str, warnings: list[str]) -> Classification | None:
     own_part = front_matter[: first_reports_to_label(front_matter)]
     own_labels = extract_labelled_fields(own_part)
-    labelled_codes = (find_classification(value) for value in own_labels.get("classification", []))
+    labelled_codes = (classification_from_value(value) for value in own_labels.get("classification", []))
     from_content = next(filter(None, labelled_codes), None) or find_classification(own_part)
     from_name = classification_from_file_name(file_name)
     if from_content and from_name and from_content.code != from_name.code:

@@ -1,0 +1,9 @@
+import uvicorn
+
+from jdi_analysis.app import SERVICE_NAME, create_app
+from jdi_analysis.settings import AnalysisServiceSettings
+from jdi_core.logs import configure_logging
+
+settings = AnalysisServiceSettings()
+configure_logging(SERVICE_NAME)
+uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)

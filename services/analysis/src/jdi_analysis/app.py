@@ -1,0 +1,64 @@
+"""Composition root of the analysis service: analyzer (ESCO taxonomy, embedder), PostgreSQL, Kafka."""
+
+import asyncio
+from typing import Any
+
+from fastapi import FastAPI
+from jdi_embedder import OnnxEmbedder
+
+from jdi_analysis.analyze import AnalysisSettings, Analyzer
+from jdi_analysis.handlers import SOURCE, AnalysisHandlers
+from jdi_analysis.settings import AnalysisServiceSettings
+from jdi_analysis.skills.taxonomy import SkillTaxonomy
+from jdi_analysis.store.postgres import PostgresAnalysisStore
+from jdi_analysis.store.tables import SCHEMA, metadata
+from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.events import CloudEvent, Topic
+from jdi_core.service import create_service_app
+from jdi_core.telemetry import setup_telemetry
+
+SERVICE_NAME = "jdi-analysis"
+
+
+def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None = None) -> FastAPI:
+    tracer_provider = setup_telemetry(SERVICE_NAME)
+    broker = make_broker(settings.kafka, tracer_provider)
+    engine = make_engine(settings.database, SCHEMA)
+    analyzer = analyzer or Analyzer(
+        AnalysisSettings(
+            skill_min_confidence=settings.skill_min_confidence,
+            similarity_threshold=settings.similarity_threshold,
+            embedding_cache_dir=settings.embedding_cache_dir,
+        ),
+        SkillTaxonomy.load(),
+        OnnxEmbedder.load() if settings.use_embeddings else None,
+    )
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        await publish_event(broker, settings.kafka, event)
+
+    handlers = AnalysisHandlers(analyzer, PostgresAnalysisStore(engine), publish)
+    subscribe(
+        broker,
+        settings.kafka,
+        settings.group_id,
+        {Topic.PARSED: handlers.on_parsed, Topic.DELETED: handlers.on_deleted},
+        source=SOURCE,
+    )
+
+    async def migrate() -> None:
+        await create_schema(engine, metadata, SCHEMA)
+
+    async def embed_taxonomy() -> None:
+        """Embed the ESCO labels before consuming, so the first document is not minutes late."""
+        if analyzer.matcher.embedder is not None:
+            await asyncio.to_thread(analyzer.matcher.label_vectors)
+
+    return create_service_app(
+        "analysis",
+        broker=broker,
+        readiness={"database": lambda: ping(engine)},
+        on_startup=[migrate, embed_taxonomy],
+        on_shutdown=[engine.dispose],
+    )

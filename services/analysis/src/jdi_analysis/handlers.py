@@ -1,0 +1,61 @@
+"""Kafka handlers: analyse each parsed version, store it, publish `analyzed`; honour deletes."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from faststream.kafka import KafkaMessage
+
+from jdi_analysis.analyze import AnalysisInput, AnalysisResult, Analyzer
+from jdi_core.events import Analyzed, CloudEvent, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
+
+SOURCE = "/jdi/analysis"
+
+Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
+
+
+class AnalysisStore(Protocol):
+    async def stored_version(self, document_id: str) -> int | None: ...
+
+    async def save(self, parsed: Parsed, analyzed: Analyzed) -> None: ...
+
+    async def delete(self, document_id: str) -> None: ...
+
+
+class AnalysisHandlers:
+    def __init__(self, analyzer: Analyzer, store: AnalysisStore, publish: Publish) -> None:
+        self._analyzer = analyzer
+        self._store = store
+        self._publish = publish
+
+    async def on_parsed(self, message: KafkaMessage) -> None:
+        parsed = DocumentParsed.from_bytes(message.body).data
+        stored = await self._store.stored_version(parsed.document_id)
+        if stored is not None and stored > parsed.version:
+            return  # a newer version was analysed already; a replay changes nothing
+        # Analysis is CPU-bound; keep the event loop free for the consumer and HTTP.
+        result = await asyncio.to_thread(self._analyzer.analyze, analysis_input(parsed))
+        analyzed = to_contract(result)
+        await self._store.save(parsed, analyzed)
+        await self._publish(DocumentAnalyzed.wrap(analyzed, source=SOURCE, subject=parsed.document_id))
+
+    async def on_deleted(self, message: KafkaMessage) -> None:
+        await self._store.delete(DocumentDeleted.from_bytes(message.body).data.document_id)
+
+
+def analysis_input(parsed: Parsed) -> AnalysisInput:
+    classification = parsed.classification
+    return AnalysisInput(
+        document_id=parsed.document_id,
+        version=parsed.version,
+        language=parsed.language,
+        title=parsed.title,
+        classification_group=classification.group if classification else None,
+        classification_level=classification.level if classification else None,
+        job_number=parsed.job_number or parsed.position_number,
+        sections=[(section.key, section.heading, section.text) for section in parsed.sections],
+    )
+
+
+def to_contract(result: AnalysisResult) -> Analyzed:
+    return Analyzed.model_validate(result.to_dict())

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jdi_core.settings import DatabaseSettings, KafkaSettings
+
+
+class AnalysisServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANALYSIS_")
+
+    host: str = "127.0.0.1"
+    port: int = 8003
+    group_id: str = "jdi-analysis"
+    # Skill matching thresholds (see jdi_analysis.analyze.AnalysisSettings).
+    skill_min_confidence: float = 0.5
+    similarity_threshold: float = 0.75
+    # Embedding similarity over candidate phrases; off means exact and alias matches only.
+    use_embeddings: bool = True
+    # ESCO label embeddings are computed once per model and taxonomy release, then read from here.
+    embedding_cache_dir: Path = Path(".work") / "cache"
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)

@@ -1,0 +1,9 @@
+import uvicorn
+
+from jdi_core.logs import configure_logging
+from jdi_embedding.app import SERVICE_NAME, create_app
+from jdi_embedding.settings import EmbeddingSettings
+
+settings = EmbeddingSettings()
+configure_logging(SERVICE_NAME)
+uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
