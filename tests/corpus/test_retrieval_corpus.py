@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.search import HybridSearch
-from jdi_embedding.vectors import QdrantVectorStore
+from jdi_embedding.vectors import EdgeVectorStore
 
 pytestmark = pytest.mark.corpus
 
@@ -26,7 +26,7 @@ async def test_titles_retrieve_their_documents(tmp_path: Path) -> None:
     assert len(documents) > 50
     assert all(document.sections for document in documents)
     embedder = OnnxEmbedder.load()
-    store = QdrantVectorStore.embedded(tmp_path / "qdrant")
+    store = EdgeVectorStore(tmp_path / "qdrant")
     try:
         await embedding_bench.index_corpus(documents, embedder, store)
         report = await embedding_bench.title_retrieval(documents, HybridSearch(embedder, store))

@@ -17,7 +17,7 @@ from embedding_bench import (
 )
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.search import HybridSearch
-from jdi_embedding.vectors import QdrantVectorStore
+from jdi_embedding.vectors import EdgeVectorStore
 
 TARGET_HIT_RATE = 0.9
 
@@ -29,7 +29,7 @@ async def main() -> None:
     documents = load_markdown_corpus()
     embedder = OnnxEmbedder.load()
     with tempfile.TemporaryDirectory() as folder:
-        store = QdrantVectorStore.embedded(Path(folder))
+        store = EdgeVectorStore(Path(folder))
         started = time.perf_counter()
         chunks = await index_corpus(documents, embedder, store)
         index_seconds = time.perf_counter() - started

@@ -4,7 +4,7 @@ import pytest
 from jdi_core.events import Section
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta
-from jdi_embedding.vectors import QdrantVectorStore
+from jdi_embedding.vectors import EdgeVectorStore, QdrantVectorStore
 
 
 @pytest.fixture(scope="session")
@@ -12,9 +12,14 @@ def embedder() -> OnnxEmbedder:
     return OnnxEmbedder.load()
 
 
-@pytest.fixture
-async def store(tmp_path: Path):
-    vector_store = QdrantVectorStore.embedded(tmp_path / "qdrant")
+@pytest.fixture(params=["edge", "qdrant-local"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """Each store test runs on both adapters: Qdrant Edge (embedded) and the server adapter's
+    code over qdrant-client local mode."""
+    if request.param == "edge":
+        vector_store: EdgeVectorStore | QdrantVectorStore = EdgeVectorStore(tmp_path / "edge")
+    else:
+        vector_store = QdrantVectorStore.local(tmp_path / "qdrant")
     yield vector_store
     await vector_store.close()
 

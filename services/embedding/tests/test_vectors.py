@@ -1,11 +1,13 @@
 import uuid
 
 import numpy as np
+import qdrant_edge as edge
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import chunk_sections
 from jdi_embedding.vectors import (
     ChunkFilters,
     ChunkPoint,
+    EdgeVectorStore,
     QdrantVectorStore,
     bm25,
     collection_name,
@@ -37,9 +39,13 @@ def test_collection_name_is_per_model_and_safe() -> None:
     assert collection_name("other/model v2") != collection_name(MODEL)
 
 
-async def all_payloads(store: QdrantVectorStore, model_id: str = MODEL) -> list[dict]:
-    records, _ = await store._client.scroll(collection_name(model_id), limit=1000, with_payload=True)
-    return [record.payload for record in records]
+async def all_payloads(store: EdgeVectorStore | QdrantVectorStore, model_id: str = MODEL) -> list[dict]:
+    name = collection_name(model_id)
+    if isinstance(store, EdgeVectorStore):
+        records, _ = store._shard(name).scroll(edge.ScrollRequest(limit=1000, with_payload=True))
+    else:
+        records, _ = await store._client.scroll(name, limit=1000, with_payload=True)
+    return [dict(record.payload) for record in records]
 
 
 async def test_index_stores_chunks_with_model_id_and_payload(store: QdrantVectorStore, embedder: OnnxEmbedder) -> None:

@@ -1,5 +1,6 @@
 """Vector storage of chunk embeddings behind one small port."""
 
+from jdi_embedding.vectors.edge_store import EdgeVectorStore
 from jdi_embedding.vectors.naming import ACTIVE_ALIAS, collection_name, point_id
 from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, ChunkPoint, VectorStore
 from jdi_embedding.vectors.qdrant_store import QdrantVectorStore, open_vector_store
@@ -9,6 +10,7 @@ __all__ = [
     "ChunkFilters",
     "ChunkHit",
     "ChunkPoint",
+    "EdgeVectorStore",
     "QdrantVectorStore",
     "VectorStore",
     "collection_name",

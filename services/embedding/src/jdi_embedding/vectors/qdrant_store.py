@@ -1,4 +1,7 @@
-"""VectorStore on Qdrant: a server through AsyncQdrantClient(url) or embedded (qdrant-client local mode)."""
+"""VectorStore on a Qdrant server through AsyncQdrantClient.
+
+The same code also runs on qdrant-client's local mode (`QdrantVectorStore.local`), which the unit
+tests use to exercise this adapter without a server."""
 
 import uuid
 from collections.abc import Sequence
@@ -7,24 +10,22 @@ from pathlib import Path
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
 
+from jdi_embedding.vectors.edge_store import EdgeVectorStore
 from jdi_embedding.vectors.naming import (
     ACTIVE_ALIAS,
     COLLECTION_PREFIX,
     collection_name,
     point_id,
 )
-from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, ChunkPoint
-
-DENSE = "dense"
-SPARSE = "bm25"
-KEYWORD_FIELDS = ("document_id", "classification", "level", "language", "department", "section_key", "model_id")
-FILTER_FIELDS = {
-    "classification": "classification",
-    "level": "level",
-    "language": "language",
-    "department": "department",
-    "section": "section_key",
-}
+from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, ChunkPoint, VectorStore
+from jdi_embedding.vectors.schema import (
+    DENSE,
+    FILTER_FIELDS,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    chunk_payload,
+)
 
 
 def _document_filter(document_id: str) -> models.Filter:
@@ -45,29 +46,10 @@ def to_qdrant_filter(filters: ChunkFilters, exclude_document_id: str | None = No
     return models.Filter(must=must or None, must_not=must_not or None)
 
 
-def _payload(point: ChunkPoint) -> dict:
-    chunk = point.chunk
-    return {
-        "document_id": chunk.document_id,
-        "version": chunk.version,
-        "chunk_index": chunk.chunk_index,
-        "section_key": chunk.section_key,
-        "heading": chunk.heading,
-        "text": chunk.text,
-        "language": chunk.language,
-        "classification": chunk.classification,
-        "level": chunk.level,
-        "job_number": chunk.job_number,
-        "title": chunk.title,
-        "department": chunk.department,
-        "model_id": point.model_id,
-    }
-
-
 class QdrantVectorStore:
     def __init__(self, client: AsyncQdrantClient, server: bool) -> None:
         self._client = client
-        # Local mode has no payload indexes (it scans), so they are only made on a server.
+        # Local mode has no payload indexes (it scans every point), so they are made on a server only.
         self._server = server
 
     @classmethod
@@ -75,7 +57,7 @@ class QdrantVectorStore:
         return cls(AsyncQdrantClient(url=url, api_key=api_key), server=True)
 
     @classmethod
-    def embedded(cls, path: Path) -> "QdrantVectorStore":
+    def local(cls, path: Path) -> "QdrantVectorStore":
         path.mkdir(parents=True, exist_ok=True)
         return cls(AsyncQdrantClient(path=str(path)), server=False)
 
@@ -91,7 +73,8 @@ class QdrantVectorStore:
         if self._server:
             for field in KEYWORD_FIELDS:
                 await self._client.create_payload_index(name, field, models.PayloadSchemaType.KEYWORD)
-            await self._client.create_payload_index(name, "version", models.PayloadSchemaType.INTEGER)
+            for field in INTEGER_FIELDS:
+                await self._client.create_payload_index(name, field, models.PayloadSchemaType.INTEGER)
         return name
 
     async def replace_document(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
@@ -111,7 +94,7 @@ class QdrantVectorStore:
                     models.PointStruct(
                         id=str(point_id(document_id, version, point.chunk.chunk_index, model_id)),
                         vector={DENSE: point.dense.tolist(), SPARSE: point.sparse},
-                        payload=_payload(point),
+                        payload=chunk_payload(point),
                     )
                     for point in points
                 ],
@@ -208,8 +191,8 @@ class QdrantVectorStore:
         await self._client.close()
 
 
-def open_vector_store(qdrant_url: str | None, embedded_path: Path, api_key: str | None = None) -> QdrantVectorStore:
-    """A Qdrant server when QDRANT_URL is set, otherwise embedded Qdrant stored under embedded_path."""
+def open_vector_store(qdrant_url: str | None, embedded_path: Path, api_key: str | None = None) -> VectorStore:
+    """A Qdrant server when QDRANT_URL is set, otherwise Qdrant Edge stored under embedded_path."""
     if qdrant_url:
         return QdrantVectorStore.for_server(qdrant_url, api_key)
-    return QdrantVectorStore.embedded(embedded_path)
+    return EdgeVectorStore(embedded_path)
