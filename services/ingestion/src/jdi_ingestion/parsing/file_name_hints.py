@@ -3,7 +3,10 @@
 import re
 from pathlib import PurePath
 
-from jdi_ingestion.parsing.classification import find_classification, replace_classification_codes
+from jdi_ingestion.parsing.classification import (
+    find_classification,
+    replace_classification_codes,
+)
 from jdi_ingestion.parsing.models import Classification
 
 _JOB_NUMBER = re.compile(r"(?<![\d])\d{4,7}(?![\d])")

@@ -12,15 +12,18 @@ import unicodedata
 from jdi_ingestion.parsing.classification import replace_classification_codes
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
-# A token made of digits and look-alike letters holding at least one real digit, with , or . groups.
-_DAMAGED_NUMBER = re.compile(r"(?<![\w])(?=[0-9OIl,.]*[0-9])[0-9OIl]+(?:[,.][0-9OIl]+)*(?![\w])")
+# Patterns below start with a literal character or a small character class and check what precedes
+# it with a look-behind: the regex engine then jumps between occurrences of those characters instead
+# of trying every position of pages that OCR turned into single lines of several kilobytes.
+# A token made of digits and look-alike letters with , or . groups, starting a run of such characters
+# that holds a real digit (the first character is one, or one follows): "IO3249", "$I.5M".
+_DAMAGED_NUMBER = re.compile(
+    r"[0-9OIl](?<![\w].)(?:(?<=[0-9])|(?=[0-9OIl,.]*[0-9]))[0-9OIl]*(?:[,.][0-9OIl]+)*(?![\w])"
+)
 _MONTH_DAY = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
     r"\s+([0-9OIl]{1,2})(?=,?\s+[0-9OIl]{4}\b)"
 )
-# Patterns below start with a literal character and check what precedes it with a look-behind: the
-# regex engine then jumps between occurrences of that character instead of trying every position of
-# pages that OCR turned into single lines of several kilobytes.
 _EXTRACTION_BANNER = re.compile(r"---(?<=^---)[^\n]*---[ \t]*$", re.MULTILINE)
 _PAGE_MARKER = re.compile(r"[Pp](?<![\w][Pp])(?i:age\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3})\b\s*")
 _OTHER_HORIZONTAL_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]")

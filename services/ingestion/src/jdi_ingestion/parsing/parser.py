@@ -3,7 +3,10 @@
 import re
 
 from jdi_ingestion.parsing import media_type as media
-from jdi_ingestion.parsing.classification import classification_from_value, find_classification
+from jdi_ingestion.parsing.classification import (
+    classification_from_value,
+    find_classification,
+)
 from jdi_ingestion.parsing.dates import parse_date
 from jdi_ingestion.parsing.dimensions import extract_budgets, extract_ftes
 from jdi_ingestion.parsing.docx_text import extract_docx_text
