@@ -6,19 +6,20 @@ copy for a few literal anchor words is a fast C scan; the full pattern is then t
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 
 
-def anchored_finditer(pattern: re.Pattern[str], text: str, anchors: Iterable[str]) -> Iterator[re.Match[str]]:
-    """Yield the same matches as ``pattern.finditer(text)``, provided every match of ``pattern`` starts
-    with one of ``anchors`` (lower-case literals, compared with the lower-cased text)."""
+def anchored_finditer(pattern: re.Pattern[str], text: str, anchors: Mapping[str, int]) -> Iterator[re.Match[str]]:
+    """Yield the same matches as ``pattern.finditer(text)``, provided every match of ``pattern`` contains
+    one of the ``anchors`` (lower-case literals) starting at most ``anchors[anchor]`` characters after
+    the beginning of the match."""
     lowered = text.lower()
     if len(lowered) != len(text):
         # A few characters lower-case to two ("İ"); offsets would drift, so search the slow way.
         yield from pattern.finditer(text)
         return
     end = 0
-    for start in sorted(_occurrences(lowered, anchors)):
+    for start in sorted(_candidate_starts(lowered, anchors)):
         if start < end:
             continue
         match = pattern.match(text, start)
@@ -27,11 +28,11 @@ def anchored_finditer(pattern: re.Pattern[str], text: str, anchors: Iterable[str
             end = max(match.end(), start + 1)
 
 
-def _occurrences(lowered: str, anchors: Iterable[str]) -> set[int]:
+def _candidate_starts(lowered: str, anchors: Mapping[str, int]) -> set[int]:
     starts: set[int] = set()
-    for anchor in anchors:
+    for anchor, lookback in anchors.items():
         position = lowered.find(anchor)
         while position >= 0:
-            starts.add(position)
+            starts.update(range(max(position - lookback, 0), position + 1))
             position = lowered.find(anchor, position + 1)
     return starts

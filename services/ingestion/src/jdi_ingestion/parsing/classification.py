@@ -35,7 +35,7 @@ _LABELLED_CODE = re.compile(
     r"|niveau(?:\s+du\s+poste)?)\s*[:|]?\s*"
     rf"(?P<code>{_LOOSE_CODE.pattern})"
 )
-_LABEL_ANCHORS = ("classification", "group", "class", "level", "niveau")
+_LABEL_ANCHORS = dict.fromkeys(("classification", "group", "class", "level", "niveau"), 0)
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "L": "1"})
 
 

@@ -4,7 +4,7 @@ heading from the same words used in prose."""
 import re
 from dataclasses import dataclass
 
-from jdi_ingestion.parsing.accents import accent_variants, tolerate_accents
+from jdi_ingestion.parsing.accents import tolerate_accents
 from jdi_ingestion.parsing.anchored_search import anchored_finditer
 
 SIGNATURE_BLOCK = "signature_block"
@@ -13,12 +13,14 @@ _ACCOUNTABILITIES = r"acc?ount[aio]bilit(?:y|ies|e)"
 
 
 # (key, anchors, pattern, line_only): every match of the pattern starts with one of its anchors
-# (lower-case literals); line_only headings are common words accepted only on a line of their own.
-_HEADINGS: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
+# (lower-case literals), or has the anchor at most n characters in when it is given as (anchor, n),
+# which covers first syllables whose accent OCR keeps, flattens or drops ("défis", "dfis", "d fis").
+# line_only headings are common words accepted only on a line of their own.
+_HEADINGS: tuple[tuple[str, tuple[str | tuple[str, int], ...], str, bool], ...] = (
     ("key_challenges", ("major", "key"), r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
     (
         "key_challenges",
-        ("principaux", *accent_variants("déf"), "enjeux"),
+        ("principaux", ("fis", 2), "enjeux"),
         tolerate_accents(r"(?:principaux\s+)?défis(?:\s+principaux)?|enjeux\s+et\s+initiatives"),
         False,
     ),
@@ -31,7 +33,7 @@ _HEADINGS: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
     ),
     (
         "organization_structure",
-        ("organi", "hierarchy", *accent_variants("hiér")),
+        ("organi", ("rarch", 3)),
         r"organi[sz]ation(?:al)?\s+structure|hierarchy|hi(?:é|e| )?rarchie",
         False,
     ),
@@ -51,14 +53,14 @@ _HEADINGS: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
     ),
     (
         "dimensions",
-        ("dimensions", "donn", *accent_variants("étend")),
+        ("dimensions", "donn", ("tendue", 1)),
         tolerate_accents(r"dimensions|données\s+chiffrées|étendue\s+des\s+responsabilités"),
         False,
     ),
     ("knowledge", ("knowledge", "connaissances"), r"knowledge|connaissances", False),
     ("working_conditions", ("working", "conditions"), r"working\s+conditions|conditions\s+de\s+travail", False),
-    ("education", ("education", *accent_variants("étud"), "scolarit"), tolerate_accents(r"education|études|scolarité"), False),
-    ("experience", tuple(accent_variants("expér")), tolerate_accents(r"expérience"), False),
+    ("education", ("education", ("tudes", 1), "scolarit"), tolerate_accents(r"education|études|scolarité"), False),
+    ("experience", ("exp",), tolerate_accents(r"expérience"), False),
     ("qualifications", ("required", "qualifications"), r"(?:required\s+)?qualifications(?:\s+requises)?", False),
     ("key_challenges", ("challenges",), r"challenges", False),
     ("organization_structure", ("structure",), r"structure", True),
@@ -78,7 +80,9 @@ _HEADINGS: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
 
 _GROUP_KEYS = {f"h{index}": key for index, (key, _, _, _) in enumerate(_HEADINGS)}
 _LINE_ONLY_GROUPS = {f"h{index}" for index, (_, _, _, line_only) in enumerate(_HEADINGS) if line_only}
-_ANCHORS = frozenset(anchor for _, anchors, _, _ in _HEADINGS for anchor in anchors)
+_ANCHORS = dict(
+    anchor if isinstance(anchor, tuple) else (anchor, 0) for _, anchors, _, _ in _HEADINGS for anchor in anchors
+)
 HEADING_CANDIDATE = re.compile(
     r"(?<![\w])(?:"
     + "|".join(f"(?P<h{index}>{pattern})" for index, (_, _, pattern, _) in enumerate(_HEADINGS))

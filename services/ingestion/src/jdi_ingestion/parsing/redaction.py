@@ -23,7 +23,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 # Every label starts with one of these words.
-_LABEL_ANCHORS = ("incumbent", "titulaire", "nom", "employee", "name", "signature")
+_LABEL_ANCHORS = dict.fromkeys(("incumbent", "titulaire", "nom", "employee", "name", "signature"), 0)
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?|[A-Z]\.)")
 _MAX_NAME_TOKENS = 4
 # A bare "Name"/"Nom" label also names units on forms, so there a person's name needs two tokens.
