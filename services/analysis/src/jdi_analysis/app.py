@@ -4,19 +4,21 @@ import asyncio
 from typing import Any
 
 from fastapi import FastAPI
-from jdi_embedder import OnnxEmbedder
-
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
-from jdi_analysis.handlers import SOURCE, AnalysisHandlers
-from jdi_analysis.settings import AnalysisServiceSettings
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
-from jdi_analysis.store.postgres import PostgresAnalysisStore
-from jdi_analysis.store.tables import SCHEMA, metadata
 from jdi_core.broker import make_broker, publish_event, subscribe
 from jdi_core.db import create_schema, make_engine, ping
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
+from jdi_embedder import OnnxEmbedder
+
+from jdi_analysis import api
+from jdi_analysis.analyze import AnalysisSettings, Analyzer
+from jdi_analysis.handlers import SOURCE, AnalysisHandlers
+from jdi_analysis.settings import AnalysisServiceSettings
+from jdi_analysis.skills.taxonomy import SkillTaxonomy
+from jdi_analysis.store.postgres import PostgresAnalysisStore
+from jdi_analysis.store.queries import PostgresAnalysisQueries
+from jdi_analysis.store.tables import SCHEMA, metadata
 
 SERVICE_NAME = "jdi-analysis"
 
@@ -55,10 +57,14 @@ def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None =
         if analyzer.matcher.embedder is not None:
             await asyncio.to_thread(analyzer.matcher.label_vectors)
 
-    return create_service_app(
+    app = create_service_app(
         "analysis",
         broker=broker,
         readiness={"database": lambda: ping(engine)},
         on_startup=[migrate, embed_taxonomy],
         on_shutdown=[engine.dispose],
+        routers=[api.router],
     )
+    app.state.analysis_reader = PostgresAnalysisQueries(engine)
+    app.state.embedder = analyzer.matcher.embedder
+    return app

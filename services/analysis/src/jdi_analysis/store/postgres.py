@@ -1,10 +1,10 @@
 """Analysis results on PostgreSQL; a replay of an older version never overwrites a newer one."""
 
+from jdi_core.events import Analyzed, Parsed, Skill
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jdi_core.events import Analyzed, Parsed
 from jdi_analysis.store.tables import analyses, document_skills
 
 
@@ -29,28 +29,23 @@ class PostgresAnalysisStore:
             "classification_level": classification.level if classification else None,
             "quality_score": analyzed.quality.score,
             "result": analyzed.model_dump(mode="json"),
+            "sections": [section.model_dump(mode="json") for section in parsed.sections],
         }
-        skills = {
-            skill.uri: skill for skill in analyzed.skills
-        }  # one row per skill: its best evidence
         async with self._engine.begin() as connection:
             upsert = insert(analyses).values(row)
-            await connection.execute(
+            written = await connection.execute(
                 upsert.on_conflict_do_update(
                     index_elements=[analyses.c.document_id],
-                    set_={
-                        name: upsert.excluded[name]
-                        for name in row
-                        if name != "document_id"
-                    },
+                    set_={name: upsert.excluded[name] for name in row if name != "document_id"},
                     where=analyses.c.version <= upsert.excluded.version,
-                )
+                ).returning(analyses.c.document_id)
             )
+            if written.first() is None:
+                return  # a newer version is stored: its skills stay too
             await connection.execute(
-                delete(document_skills).where(
-                    document_skills.c.document_id == parsed.document_id
-                )
+                delete(document_skills).where(document_skills.c.document_id == parsed.document_id)
             )
+            skills = best_skill_per_uri(analyzed.skills)
             if skills:
                 await connection.execute(
                     document_skills.insert(),
@@ -62,7 +57,7 @@ class PostgresAnalysisStore:
                             "confidence": skill.confidence,
                             "section": skill.section,
                         }
-                        for skill in skills.values()
+                        for skill in skills
                     ],
                 )
 
@@ -71,3 +66,12 @@ class PostgresAnalysisStore:
             await connection.execute(
                 delete(analyses).where(analyses.c.document_id == document_id)
             )
+
+
+def best_skill_per_uri(skills: list[Skill]) -> list[Skill]:
+    """One skill per ESCO concept: the most confident of its matches."""
+    best: dict[str, Skill] = {}
+    for skill in skills:
+        if skill.uri not in best or skill.confidence > best[skill.uri].confidence:
+            best[skill.uri] = skill
+    return list(best.values())

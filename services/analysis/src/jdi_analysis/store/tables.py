@@ -30,6 +30,8 @@ analyses = Table(
     Column("classification_level", Text),
     Column("quality_score", Float, nullable=False),
     Column("result", JSONB, nullable=False),
+    # The parsed sections [{key, heading, text}]: side-by-side comparisons need the texts.
+    Column("sections", JSONB, nullable=False, server_default="[]"),
     Column(
         "analyzed_at",
         DateTime(timezone=True),
