@@ -129,3 +129,14 @@ async def test_readiness_checks_broker_and_database(gateway) -> None:
     response = await gateway.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"broker": "ok", "database": "ok"}
+
+
+async def test_metrics_report_handled_messages_and_consumer_lag(gateway, eventually) -> None:
+    await gateway.post("/v1/documents", files={"file": ("metrics.txt", JOB + b"\nmetrics", "text/plain")})
+
+    async def metrics() -> str | None:
+        body = (await gateway.get("/metrics")).text
+        return body if 'jdi_messages_handled_total{outcome="ok",topic="jdi.documents.parsed.v1"}' in body else None
+
+    body = await eventually(metrics)
+    assert "jdi_consumer_lag{" in body
