@@ -38,6 +38,7 @@ start() {
     mkdir -p "$PID_DIR" "$LOG_DIR"
     export JDI_TRACES_DIR="${JDI_TRACES_DIR:-$JDI_WORK_DIR/traces}"
     export GATEWAY_EMBEDDING_URL="http://127.0.0.1:${PORTS[embedding]}"
+    export GATEWAY_ANALYSIS_URL="http://127.0.0.1:${PORTS[analysis]}"
     export GATEWAY_PORT="${PORTS[gateway]}" INGESTION_PORT="${PORTS[ingestion]}"
     export EMBEDDING_PORT="${PORTS[embedding]}" ANALYSIS_PORT="${PORTS[analysis]}"
     for name in "${SERVICES[@]}"; do

@@ -75,6 +75,7 @@ def stack(
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         "GATEWAY_BOOTSTRAP_API_KEY": API_KEY,
         "GATEWAY_EMBEDDING_URL": urls["embedding"],
+        "GATEWAY_ANALYSIS_URL": urls["analysis"],
         "QDRANT_PATH": str(work / "qdrant"),
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }

@@ -15,7 +15,9 @@ def skill(name: str, confidence: float = 0.9, section: str = "specific_accountab
     return SkillRef(uri=U + name, label=name, confidence=confidence, section=section)
 
 
-def document(document_id: str, level: str | None, skills: list[SkillRef], group: str | None = "EX") -> ComparableDocument:
+def document(
+    document_id: str, level: str | None, skills: list[SkillRef], group: str | None = "EX"
+) -> ComparableDocument:
     return ComparableDocument(
         document_id=document_id,
         title=f"Position {document_id}",

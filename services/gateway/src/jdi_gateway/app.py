@@ -12,7 +12,7 @@ from jdi_core.db import create_schema, make_engine, ping
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
-from jdi_gateway.api import documents, keys, search, stats
+from jdi_gateway.api import comparisons, documents, keys, search, stats
 from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.auth.keys import ensure_bootstrap_key
 from jdi_gateway.projections.handlers import Projector
@@ -29,6 +29,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     engine = make_engine(settings.database, SCHEMA)
     embedding_client = httpx.AsyncClient(base_url=settings.embedding_url, timeout=settings.search_timeout_s)
     HTTPXClientInstrumentor().instrument_client(embedding_client)
+    analysis_client = httpx.AsyncClient(base_url=settings.analysis_url, timeout=settings.analysis_timeout_s)
+    HTTPXClientInstrumentor().instrument_client(analysis_client)
 
     projector = Projector(engine)
     projections = {
@@ -50,6 +52,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     async def close_clients() -> None:
         await embedding_client.aclose()
+        await analysis_client.aclose()
         await engine.dispose()
 
     app = create_service_app(
@@ -58,13 +61,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         readiness={"database": lambda: ping(engine)},
         on_startup=[prepare_database],
         on_shutdown=[close_clients],
-        routers=[documents.router, search.router, stats.router, keys.router],
+        routers=[documents.router, search.router, comparisons.router, stats.router, keys.router],
         title="jdi gateway",
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.publish = publish
     app.state.embedding_client = embedding_client
+    app.state.analysis_client = analysis_client
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

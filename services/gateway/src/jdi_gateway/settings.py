@@ -17,6 +17,9 @@ class GatewaySettings(BaseSettings):
     max_upload_bytes: int = Field(MAX_DOCUMENT_BYTES, le=MAX_DOCUMENT_BYTES)
     embedding_url: str = "http://127.0.0.1:8002"
     search_timeout_s: float = 5.0
+    analysis_url: str = "http://127.0.0.1:8003"
+    # Comparisons embed section texts when the analysis service has embeddings on.
+    analysis_timeout_s: float = 10.0
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
