@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.auth.keys import Caller, Scope, require
@@ -28,26 +28,26 @@ class SectionSimilarity(BaseModel):
     key: str
     in_left: bool
     in_right: bool
-    similarity: float | None
+    similarity: float | None = Field(description="null when the section is on one side only")
 
 
 class Comparison(BaseModel):
     left_id: str
     right_id: str
-    method: str
+    method: str = Field(description="embedding-cosine, or term-cosine when embeddings are off")
     overall_similarity: float
     sections: list[SectionSimilarity]
     shared_skills: list[Skill]
     left_only_skills: list[Skill]
     right_only_skills: list[Skill]
-    skill_overlap: float
+    skill_overlap: float = Field(description="shared skills / all skills of the two")
 
 
 class MissingSkill(BaseModel):
     uri: str
     label: str
     section: str
-    importance: float
+    importance: float = Field(description="match confidence weighted by the section asking for the skill")
 
 
 class SkillGap(BaseModel):
@@ -61,13 +61,13 @@ class CareerStep(BaseModel):
     title: str | None
     classification: str
     levels_up: int
-    similarity: float
+    similarity: float = Field(description="shared skills / all skills of the two positions")
     gap: list[MissingSkill]
 
 
 class CareerPaths(BaseModel):
     document_id: str
-    classification: str | None
+    classification: str | None = Field(description="null when the document has no classification")
     steps: list[CareerStep]
 
 
