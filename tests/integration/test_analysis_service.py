@@ -15,9 +15,9 @@ from jdi_analysis.app import create_app as create_analysis
 from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
-from jdi_analysis.store.tables import SCHEMA, analyses, document_skills, metadata
+from jdi_analysis.store.tables import SCHEMA, analyses, document_skills
 from jdi_core.broker import make_broker, publish_event
-from jdi_core.db import create_schema, make_engine
+from jdi_core.db import make_engine
 from jdi_core.events import (
     Analyzed,
     Classification,
@@ -226,9 +226,9 @@ async def test_the_gateway_serves_comparisons_from_the_analysis_service(
             await gateway.state.analysis_client.aclose()
 
 
-async def test_an_older_version_saved_late_keeps_the_newer_skills(database_settings) -> None:
-    engine = make_engine(database_settings, SCHEMA)
-    await create_schema(engine, metadata, SCHEMA)
+async def test_an_older_version_saved_late_keeps_the_newer_skills(analysis, database_settings) -> None:
+    """The handler skips known older versions; the store must hold too when two saves race."""
+    engine = make_engine(database_settings, SCHEMA)  # the running service created the schema
     store = PostgresAnalysisStore(engine)
 
     def analysed(version: int, skills: list[str]) -> Analyzed:
