@@ -30,8 +30,10 @@ from jdi_analysis.handlers import analysis_input, to_contract
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
-from jdi_analysis.store.tables import SCHEMA, metadata
-from jdi_core.db import create_schema, make_engine, schema_name
+from jdi_analysis.app import MIGRATIONS
+from jdi_analysis.store.tables import SCHEMA
+from jdi_core.db import make_engine, schema_name
+from jdi_core.migrations import migrate
 from jdi_core.events import Classification, Parsed, Section
 from jdi_core.samples import generate_job_descriptions
 from jdi_core.settings import DatabaseSettings
@@ -103,7 +105,7 @@ async def median_ms(client: httpx.AsyncClient, paths: list[tuple[str, dict[str, 
 async def run(documents: int) -> dict[str, object]:
     settings = DatabaseSettings(schema_prefix=f"bench{uuid.uuid4().hex[:8]}_")
     engine = make_engine(settings, SCHEMA)
-    await create_schema(engine, metadata, SCHEMA)
+    await migrate(engine, SCHEMA, MIGRATIONS)
     try:
         stored, seed_seconds = await seed(PostgresAnalysisStore(engine), documents)
         english = [p for p in stored if p.language == "en" and p.classification]

@@ -5,7 +5,7 @@ Tables are declared in the schema named after their service (`ingestion`, `analy
 run its own schema on one PostgreSQL.
 """
 
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
@@ -25,15 +25,6 @@ def make_engine(settings: DatabaseSettings, service_schema: str) -> AsyncEngine:
     )
     SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
     return engine
-
-
-async def create_schema(engine: AsyncEngine, metadata: MetaData, service_schema: str) -> None:
-    """Create the service's schema and tables if missing (idempotent, safe on every start)."""
-    real_schema = engine.get_execution_options()["schema_translate_map"][service_schema]
-    async with engine.begin() as connection:
-        # Schema names come from settings, never from requests; quoted as an identifier anyway.
-        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{real_schema}"'))
-        await connection.run_sync(metadata.create_all)
 
 
 async def ping(engine: AsyncEngine) -> None:

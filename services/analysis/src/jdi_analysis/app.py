@@ -1,11 +1,13 @@
 """Composition root of the analysis service: analyzer (ESCO taxonomy, embedder), PostgreSQL, Kafka."""
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.db import make_engine, ping
+from jdi_core.migrations import migrate
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
@@ -18,8 +20,9 @@ from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
-from jdi_analysis.store.tables import SCHEMA, metadata
+from jdi_analysis.store.tables import SCHEMA
 
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 SERVICE_NAME = "jdi-analysis"
 
 
@@ -49,8 +52,8 @@ def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None =
         source=SOURCE,
     )
 
-    async def migrate() -> None:
-        await create_schema(engine, metadata, SCHEMA)
+    async def migrate_schema() -> None:
+        await migrate(engine, SCHEMA, MIGRATIONS)
 
     async def embed_taxonomy() -> None:
         """Embed the ESCO labels before consuming, so the first document is not minutes late."""
@@ -61,7 +64,7 @@ def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None =
         "analysis",
         broker=broker,
         readiness={"database": lambda: ping(engine)},
-        on_startup=[migrate, embed_taxonomy],
+        on_startup=[migrate_schema, embed_taxonomy],
         on_shutdown=[engine.dispose],
         routers=[api.router],
     )

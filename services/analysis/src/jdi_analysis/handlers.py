@@ -6,7 +6,8 @@ from typing import Any, Protocol
 
 from faststream.kafka import KafkaMessage
 
-from jdi_analysis.analyze import AnalysisInput, AnalysisResult, Analyzer
+from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, AnalysisResult, Analyzer
+from jdi_core.broker import PermanentError
 from jdi_core.events import Analyzed, CloudEvent, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
 
 SOURCE = "/jdi/analysis"
@@ -34,7 +35,10 @@ class AnalysisHandlers:
         if stored is not None and stored > parsed.version:
             return  # a newer version was analysed already; a replay changes nothing
         # Analysis is CPU-bound; keep the event loop free for the consumer and HTTP.
-        result = await asyncio.to_thread(self._analyzer.analyze, analysis_input(parsed))
+        try:
+            result = await asyncio.to_thread(self._analyzer.analyze, analysis_input(parsed))
+        except AnalysisInputError as error:
+            raise PermanentError(f"{error.code}: {error}") from error
         analyzed = to_contract(result)
         await self._store.save(parsed, analyzed)
         await self._publish(DocumentAnalyzed.wrap(analyzed, source=SOURCE, subject=parsed.document_id))

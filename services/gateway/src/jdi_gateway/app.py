@@ -1,5 +1,6 @@
 """Composition root of the gateway: REST API, projections of pipeline events, auth."""
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -8,7 +9,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.db import make_engine, ping
+from jdi_core.migrations import migrate
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
@@ -17,8 +19,9 @@ from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.auth.keys import ensure_bootstrap_key
 from jdi_gateway.projections.handlers import Projector
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.tables import SCHEMA, metadata
+from jdi_gateway.tables import SCHEMA
 
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 SERVICE_NAME = "jdi-gateway"
 SOURCE = "/jdi/gateway"
 
@@ -46,7 +49,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         await publish_event(broker, settings.kafka, event)
 
     async def prepare_database() -> None:
-        await create_schema(engine, metadata, SCHEMA)
+        await migrate(engine, SCHEMA, MIGRATIONS)
         if settings.bootstrap_api_key is not None:
             await ensure_bootstrap_key(engine, settings.bootstrap_api_key.get_secret_value())
 

@@ -1,19 +1,22 @@
 """Composition root: wires Kafka, PostgreSQL and the parser into the ingestion service."""
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
 from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.db import create_schema, make_engine, ping
+from jdi_core.db import make_engine, ping
+from jdi_core.migrations import migrate
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_ingestion.handlers import SOURCE, IngestionHandlers
 from jdi_ingestion.settings import IngestionSettings
 from jdi_ingestion.store import PostgresDocumentStore
-from jdi_ingestion.store.tables import SCHEMA, metadata
+from jdi_ingestion.store.tables import SCHEMA
 
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 SERVICE_NAME = "jdi-ingestion"
 
 
@@ -34,13 +37,13 @@ def create_app(settings: IngestionSettings) -> FastAPI:
         source=SOURCE,
     )
 
-    async def migrate() -> None:
-        await create_schema(engine, metadata, SCHEMA)
+    async def migrate_schema() -> None:
+        await migrate(engine, SCHEMA, MIGRATIONS)
 
     return create_service_app(
         "ingestion",
         broker=broker,
         readiness={"database": lambda: ping(engine)},
-        on_startup=[migrate],
+        on_startup=[migrate_schema],
         on_shutdown=[engine.dispose],
     )

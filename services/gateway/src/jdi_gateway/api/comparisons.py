@@ -3,11 +3,11 @@
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-import httpx
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 
 from jdi_gateway.api.errors import ApiError
+from jdi_gateway.api.internal import call_internal
 from jdi_gateway.auth.keys import Caller, Scope, require
 
 router = APIRouter(prefix="/v1", tags=["comparisons"])
@@ -106,25 +106,8 @@ async def career_paths(
 
 
 async def _ask_analysis(request: Request, path: str, params: dict[str, Any], answer: type[Answer]) -> Answer:
-    client: httpx.AsyncClient = request.app.state.analysis_client
-    try:
-        response = await client.get(path, params=params)
-    except httpx.HTTPError as error:
-        raise ApiError(
-            503, "analysis_unavailable", f"The analysis service did not answer ({type(error).__name__})."
-        ) from None
-    if response.status_code == 404:
-        raise ApiError(404, "not_found", _detail(response) or "Not found.")
-    if response.status_code >= 400:
-        raise ApiError(502, "analysis_failed", f"The analysis service answered {response.status_code}.")
+    response = await call_internal(request.app.state.analysis_client, "analysis", "GET", path, params=params)
     try:
         return answer.model_validate_json(response.content)
     except ValidationError:
         raise ApiError(502, "analysis_failed", "The analysis service answered in an unexpected shape.") from None
-
-
-def _detail(response: httpx.Response) -> str | None:
-    try:
-        return str(response.json()["detail"])
-    except (ValueError, KeyError, TypeError):
-        return None

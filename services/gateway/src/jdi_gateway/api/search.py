@@ -3,10 +3,9 @@
 import time
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Query, Request
 
-from jdi_gateway.api.errors import ApiError
+from jdi_gateway.api.internal import call_internal
 from jdi_gateway.auth.keys import Caller, Scope, require
 from jdi_gateway.tables import search_log
 
@@ -67,13 +66,5 @@ async def similar(
 
 
 async def _internal(request: Request, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-    client: httpx.AsyncClient = request.app.state.embedding_client
-    try:
-        response = await client.request(method, path, **kwargs)
-    except httpx.HTTPError as error:
-        raise ApiError(503, "search_unavailable", f"The search service did not answer ({type(error).__name__}).") from None
-    if response.status_code == 404:
-        raise ApiError(404, "not_found", response.json().get("detail", "Not found."))
-    if response.status_code >= 400:
-        raise ApiError(502, "search_failed", f"The search service answered {response.status_code}.")
+    response = await call_internal(request.app.state.embedding_client, "search", method, path, **kwargs)
     return response.json()  # type: ignore[no-any-return]

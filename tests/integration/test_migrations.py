@@ -1,0 +1,62 @@
+"""Each service's Alembic migrations build exactly the tables its code declares, idempotently."""
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, text
+
+import jdi_analysis.app
+import jdi_gateway.app
+import jdi_ingestion.app
+from jdi_analysis.store import tables as analysis_tables
+from jdi_core.db import make_engine, schema_name
+from jdi_core.migrations import migrate
+from jdi_core.settings import DatabaseSettings
+from jdi_gateway import tables as gateway_tables
+from jdi_ingestion.store import tables as ingestion_tables
+
+pytestmark = pytest.mark.integration
+
+SERVICES = [
+    pytest.param(ingestion_tables.metadata, "ingestion", jdi_ingestion.app.MIGRATIONS, id="ingestion"),
+    pytest.param(analysis_tables.metadata, "analysis", jdi_analysis.app.MIGRATIONS, id="analysis"),
+    pytest.param(gateway_tables.metadata, "gateway", jdi_gateway.app.MIGRATIONS, id="gateway"),
+]
+
+
+def in_schema(metadata: MetaData, schema: str) -> MetaData:
+    """The declared tables as they must exist in the deployment's schema."""
+    translated = MetaData()
+    for table in metadata.sorted_tables:
+        table.to_metadata(translated, schema=schema, referred_schema_fn=lambda *_: schema)
+    return translated
+
+
+@pytest.mark.parametrize(("metadata", "service_schema", "versions"), SERVICES)
+async def test_migrations_match_the_declared_tables(
+    database_settings: DatabaseSettings, metadata: MetaData, service_schema: str, versions: Path
+) -> None:
+    engine = make_engine(database_settings, service_schema)
+    real_schema = schema_name(database_settings, service_schema)
+    try:
+        await migrate(engine, service_schema, versions)
+        await migrate(engine, service_schema, versions)  # start-up runs it every time
+
+        def differences(connection):  # type: ignore[no-untyped-def]
+            def ours(name: str | None, kind: str, _: object) -> bool:
+                if kind == "schema":
+                    return name == real_schema
+                return not (kind == "table" and name == "alembic_version")
+
+            context = MigrationContext.configure(connection, opts={"include_schemas": True, "include_name": ours})
+            return compare_metadata(context, in_schema(metadata, real_schema))
+
+        async with engine.connect() as connection:
+            diff = await connection.run_sync(differences)
+            head = (await connection.execute(text(f'SELECT version_num FROM "{real_schema}".alembic_version'))).scalars().all()
+        assert diff == []
+        assert head == [f"{service_schema}_0001"]
+    finally:
+        await engine.dispose()
