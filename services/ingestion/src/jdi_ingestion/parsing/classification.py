@@ -2,9 +2,10 @@
 
 A code written with a dash (``EX-OI``, ``EXx-O2``, ``Ex- O3``, ``AS-O6``) is a code wherever it stands,
 and so is an upper-case EX glued to a two-character level starting with a zero (``EXO3``, ``EXxOI``):
-OCR dropped the dash, and no word is spelled that way. Looser spellings (``EX 01``, ``EXO3``, ``AS02``) are read as codes only in a classification context:
-right after a classification label ("Classification:", "Group and level", "Niveau") or as the value
-of a classification field. Elsewhere such tokens are left alone ("Chief Ex 6 Officer").
+OCR dropped the dash, and no word is spelled that way. Looser spellings (``EX 01``, ``EX 1``, ``AS02``)
+are read as codes only in a classification context: right after a classification label
+("Classification:", "Group and level", "Niveau") or as the value of a classification field.
+Elsewhere such tokens are left alone ("Chief Ex 6 Officer").
 """
 
 import re
@@ -16,10 +17,64 @@ from jdi_ingestion.parsing.models import Classification
 
 # Occupational groups of the federal public service (current and legacy codes).
 FEDERAL_GROUPS = (
-    "AS", "AU", "BI", "CO", "CR", "CS", "CT", "DA", "DD", "DS", "EC", "ED", "EG", "EL", "EN", "ES",
-    "EU", "FB", "FI", "FO", "FR", "FS", "GL", "GS", "GT", "HP", "HR", "IS", "IT", "LA", "LC", "LS",
-    "MD", "MT", "NU", "OE", "OM", "PC", "PE", "PG", "PI", "PM", "PR", "PS", "PY", "RE", "RO", "SE",
-    "SG", "SO", "SR", "ST", "SW", "TI", "TR", "UT", "VM", "WP",
+    "AS",
+    "AU",
+    "BI",
+    "CO",
+    "CR",
+    "CS",
+    "CT",
+    "DA",
+    "DD",
+    "DS",
+    "EC",
+    "ED",
+    "EG",
+    "EL",
+    "EN",
+    "ES",
+    "EU",
+    "FB",
+    "FI",
+    "FO",
+    "FR",
+    "FS",
+    "GL",
+    "GS",
+    "GT",
+    "HP",
+    "HR",
+    "IS",
+    "IT",
+    "LA",
+    "LC",
+    "LS",
+    "MD",
+    "MT",
+    "NU",
+    "OE",
+    "OM",
+    "PC",
+    "PE",
+    "PG",
+    "PI",
+    "PM",
+    "PR",
+    "PS",
+    "PY",
+    "RE",
+    "RO",
+    "SE",
+    "SG",
+    "SO",
+    "SR",
+    "ST",
+    "SW",
+    "TI",
+    "TR",
+    "UT",
+    "VM",
+    "WP",
 )
 # Two letters; "Ex" is how OCR sometimes reads EX, and "EXx-O2" carries a stray x.
 _GROUP = rf"(?P<group>{'|'.join(FEDERAL_GROUPS)}|E[Xx])"
@@ -48,7 +103,8 @@ class CodeOccurrence:
 
 def find_classification_codes(text: str) -> list[CodeOccurrence]:
     """Every classification code in ``text``, in order, without overlaps."""
-    by_start = {match.start(): _occurrence(match, "code") for match in anchored_finditer(_LABELLED_CODE, text, _LABEL_ANCHORS)}
+    labelled = anchored_finditer(_LABELLED_CODE, text, _LABEL_ANCHORS)
+    by_start = {match.start("code"): _occurrence(match, "code") for match in labelled}
     for pattern in (_DASHED_CODE, _GLUED_EX_CODE):
         for match in pattern.finditer(text):
             by_start.setdefault(match.start(), _occurrence(match, 0))

@@ -13,13 +13,13 @@ from jdi_ingestion.parsing.parser import parse_document
 UNREADABLE_FILE = "unreadable_file"
 
 
-def parse_paths_to_json(paths: Iterable[str | Path], limits: ParseLimits = DEFAULT_LIMITS) -> Iterator[dict]:
+def parse_paths_to_json(paths: Iterable[str | Path], limits: ParseLimits = DEFAULT_LIMITS) -> Iterator[dict[str, object]]:
     """Yield one JSON-serialisable object per file; directories are walked in name order."""
     for path in _expand(paths):
         yield parse_file_to_json(path, limits)
 
 
-def parse_file_to_json(path: Path, limits: ParseLimits = DEFAULT_LIMITS) -> dict:
+def parse_file_to_json(path: Path, limits: ParseLimits = DEFAULT_LIMITS) -> dict[str, object]:
     source = str(path)
     try:
         data = path.read_bytes()
@@ -46,7 +46,10 @@ def parse_file_to_json(path: Path, limits: ParseLimits = DEFAULT_LIMITS) -> dict
 def write_parse_output(paths: Iterable[str | Path], out: TextIO, jsonl: bool = False) -> int:
     """Print the objects (JSON Lines or pretty-printed) and return the exit code: 0 when every file was
     parsed or rejected with a reason."""
-    out.writelines(json.dumps(result, ensure_ascii=False, indent=None if jsonl else 2) + "\n" for result in parse_paths_to_json(paths))
+    indent = None if jsonl else 2
+    out.writelines(
+        json.dumps(result, ensure_ascii=False, indent=indent) + "\n" for result in parse_paths_to_json(paths)
+    )
     return 0
 
 

@@ -3,8 +3,18 @@
 import re
 
 _MULTIPLIERS = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6,
-    "b": 1e9, "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "g": 1e9,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "g": 1e9,
 }
 _NUMBER = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _UNIT = r"(?P<unit>(?i:thousand|millions?|billions?|milliards?)|MM|[KkMBG])"
@@ -36,7 +46,8 @@ def extract_budgets(text: str) -> list[dict[str, object]]:
         number = match["before"] or match["after"]
         unit = (match["unit"] or match["unit_after"] or "").lower()
         amount = _to_float(number) * _MULTIPLIERS.get(unit, 1.0)
-        budgets.append({"label": _label_before(text, label_start, match.start()), "amount": amount, "raw": match[0].strip()})
+        label = _label_before(text, label_start, match.start())
+        budgets.append({"label": label, "amount": amount, "raw": match[0].strip()})
         label_start = match.end()
     return budgets
 

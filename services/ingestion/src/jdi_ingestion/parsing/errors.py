@@ -1,17 +1,9 @@
-"""Why a document was rejected: a closed set of machine-readable reasons."""
+"""Why a document was rejected: the reason codes of the ``rejected`` event contract, and the exception
+that carries one out of the parser."""
 
-from enum import StrEnum
+from jdi_core.events import RejectionReason
 
-
-class RejectionReason(StrEnum):
-    EMPTY_DOCUMENT = "empty_document"
-    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
-    TOO_LARGE = "too_large"
-    ARCHIVE_BOMB = "archive_bomb"
-    TOO_MANY_PAGES = "too_many_pages"
-    NO_TEXT_LAYER = "no_text_layer"
-    CORRUPT_DOCUMENT = "corrupt_document"
-    UNDECODABLE_TEXT = "undecodable_text"
+__all__ = ["DocumentRejected", "RejectionReason"]
 
 
 class DocumentRejected(Exception):

@@ -35,4 +35,3 @@ def title_from_file_name(file_name: str) -> str | None:
     title = _NOISE.sub(" ", replace_classification_codes(file_name_stem(file_name), lambda _: " "))
     title = " ".join(title.replace("-", " ").split()).strip(" ,-")
     return title or None
-

@@ -17,7 +17,12 @@ _ACCOUNTABILITIES = r"acc?ount[aio]bilit(?:y|ies|e)"
 # which covers first syllables whose accent OCR keeps, flattens or drops ("défis", "dfis", "d fis").
 # line_only headings are common words accepted only on a line of their own.
 _HEADINGS: tuple[tuple[str, tuple[str | tuple[str, int], ...], str, bool], ...] = (
-    ("key_challenges", ("major", "key"), r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?", False),
+    (
+        "key_challenges",
+        ("major", "key"),
+        r"(?:major|key)\s+challenges?(?:\s*,?\s*issues\s+(?:and|&)\s+initiatives)?",
+        False,
+    ),
     (
         "key_challenges",
         ("principaux", ("fis", 2), "enjeux"),
@@ -28,7 +33,9 @@ _HEADINGS: tuple[tuple[str, tuple[str | tuple[str, int], ...], str, bool], ...] 
     (
         "general_accountability",
         ("responsabilit", "reason", "client", "raison"),
-        tolerate_accents(r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"),
+        tolerate_accents(
+            r"responsabilités?\s+générales?|reason\s+for\s+being|client\s+service\s+results|raison\s+d['’ ]?être"
+        ),
         False,
     ),
     (
@@ -48,7 +55,9 @@ _HEADINGS: tuple[tuple[str, tuple[str | tuple[str, int], ...], str, bool], ...] 
     (
         "specific_accountabilities",
         ("responsabilit", "activit"),
-        tolerate_accents(r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"),
+        tolerate_accents(
+            r"responsabilités\s+(?:spécifiques|particuli(?:è|e| )?res|principales)|activités\s+principales"
+        ),
         False,
     ),
     (
@@ -134,7 +143,7 @@ def _is_heading(text: str, match: re.Match[str], line_only: bool) -> bool:
     if title_case and followed_by_colon:
         return True
     if title_case and len(words) > 1:
-        previous = text[:match.start()].rstrip()[-1:]
+        previous = text[: match.start()].rstrip()[-1:]
         next_word = text[match.end() : match.end() + 2].strip()[:1]
         return (at_line_start or previous in _SENTENCE_END) and (next_word.isupper() or next_word.isdigit())
     return False

@@ -9,10 +9,51 @@ alone are not enough.
 import re
 
 _ENGLISH = frozenset(
-    ["the", "and", "of", "to", "is", "for", "with", "are", "by", "this", "that", "which", "from", "will", "be", "its", "all", "has"]
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "for",
+        "with",
+        "are",
+        "by",
+        "this",
+        "that",
+        "which",
+        "from",
+        "will",
+        "be",
+        "its",
+        "all",
+        "has",
+    ]
 )
 _FRENCH = frozenset(
-    ["le", "la", "les", "des", "et", "du", "de", "pour", "est", "avec", "dans", "sur", "par", "une", "qui", "aux", "au", "ce", "cette", "sont", "leur"]
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "et",
+        "du",
+        "de",
+        "pour",
+        "est",
+        "avec",
+        "dans",
+        "sur",
+        "par",
+        "une",
+        "qui",
+        "aux",
+        "au",
+        "ce",
+        "cette",
+        "sont",
+        "leur",
+    ]
 )
 _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
 _WORD = re.compile(r"[a-zà-ÿ]+")

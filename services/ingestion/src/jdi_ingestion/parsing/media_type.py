@@ -35,9 +35,7 @@ def detect_media_type(data: bytes, file_name: str) -> str:
         return _detect_zip_media_type(data)
     for signature, description in _UNSUPPORTED_SIGNATURES.items():
         if data.startswith(signature):
-            raise DocumentRejected(
-                RejectionReason.UNSUPPORTED_MEDIA_TYPE, f"{description} is not a supported format"
-            )
+            raise DocumentRejected(RejectionReason.UNSUPPORTED_MEDIA_TYPE, f"{description} is not a supported format")
     return detect_text_media_type(head.decode("latin-1"), file_name)
 
 
@@ -62,6 +60,4 @@ def _detect_zip_media_type(data: bytes) -> str:
         raise DocumentRejected(RejectionReason.CORRUPT_DOCUMENT, f"broken ZIP container: {error}") from error
     if "word/document.xml" in names:
         return DOCX
-    raise DocumentRejected(
-        RejectionReason.UNSUPPORTED_MEDIA_TYPE, "ZIP archive that is not a Word (.docx) document"
-    )
+    raise DocumentRejected(RejectionReason.UNSUPPORTED_MEDIA_TYPE, "ZIP archive that is not a Word (.docx) document")

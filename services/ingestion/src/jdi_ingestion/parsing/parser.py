@@ -17,6 +17,7 @@ from jdi_ingestion.parsing.file_name_hints import (
     job_number_from_file_name,
     title_from_file_name,
 )
+from jdi_ingestion.parsing.headings import find_headings
 from jdi_ingestion.parsing.html_text import extract_html_text
 from jdi_ingestion.parsing.language import detect_language
 from jdi_ingestion.parsing.limits import DEFAULT_LIMITS, ParseLimits
@@ -24,8 +25,11 @@ from jdi_ingestion.parsing.markdown_text import markdown_to_text
 from jdi_ingestion.parsing.models import Classification, ParsedJobDescription
 from jdi_ingestion.parsing.ocr_repair import clean_text, repair_ocr_digits
 from jdi_ingestion.parsing.pdf_text import extract_pdf_text
-from jdi_ingestion.parsing.redaction import redact_personal_data
-from jdi_ingestion.parsing.sections import split_sections
+from jdi_ingestion.parsing.redaction import (
+    redact_personal_data,
+    redact_signature_block_names,
+)
+from jdi_ingestion.parsing.sections import signature_block_spans, split_sections
 from jdi_ingestion.parsing.text_decoding import decode_text
 
 # When the first heading comes this early, form fields are looked for in the opening characters.
@@ -68,7 +72,13 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
     redactions = 0
     if limits.redact_personal_data:
         text, redactions = redact_personal_data(text)
-    sections, front_matter_end = split_sections(text)
+    headings = find_headings(text)
+    if limits.redact_personal_data:
+        text, signers = redact_signature_block_names(text, signature_block_spans(headings, len(text)))
+        if signers:
+            redactions += signers
+            headings = find_headings(text)
+    sections, front_matter_end = split_sections(text, headings)
     front_matter = text[: max(front_matter_end, _MIN_FRONT_MATTER)]
     if front_matter_end < _MIN_FRONT_MATTER:
         front_matter = text[:_FALLBACK_FRONT_MATTER]

@@ -26,11 +26,145 @@ _LABEL = re.compile(
 _LABEL_ANCHORS = dict.fromkeys(("incumbent", "titulaire", "nom", "employee", "name", "signature"), 0)
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?|[A-Z]\.)")
 _MAX_NAME_TOKENS = 4
+# Capitalised "Signature" only: "the national signature initiative" is prose.
+_SIGNATURE_LABEL = re.compile(r"Signature|SIGNATURE")
+# Inside signature blocks, what labels the lines around a signer's name.
+_BLOCK_LABEL = re.compile(r"(?<![\w])(?:signature|date|incumbent|titulaire)(?![\w])", re.IGNORECASE)
+_LABEL_SEPARATORS = " \t:_|"
+# Up to four name tokens separated by spaces or a comma, then only separators up to the label.
+_NAME_RUN_BEFORE_LABEL = re.compile(
+    rf"(?<![\w'’])(?:{_NAME_TOKEN.pattern})(?:,?[ \t]+(?:{_NAME_TOKEN.pattern})){{0,{_MAX_NAME_TOKENS - 1}}}[ \t:_|]*\Z"
+)
+_NAME_WINDOW = 80
+_JOINER_WINDOW = 20
 # A bare "Name"/"Nom" label also names units on forms, so there a person's name needs two tokens.
 _GENERIC_LABELS = frozenset({"name", "nom"})
+# Words of unit names: a signature line names a unit ("Digital Transformation Office") as often as a person.
+_ORGANISATION_WORDS = frozenset(
+    [
+        "office",
+        "service",
+        "services",
+        "canada",
+        "canadian",
+        "government",
+        "gouvernement",
+        "agency",
+        "agence",
+        "bureau",
+        "centre",
+        "center",
+        "secretariat",
+        "program",
+        "programs",
+        "programme",
+        "unit",
+        "team",
+        "sector",
+        "secteur",
+        "commission",
+        "council",
+        "board",
+    ]
+)
+# What joins the words of a title or unit name ("Director, Strategic Policy", "Policy and Research").
+_TITLE_JOINERS = frozenset(["and", "of", "for", "et", "de", "du", "des", "la", "le", "pour", "&"])
 # Capitalised words that follow labels on forms but are not names.
-_FORM_WORDS = frozenset(
-    ["date", "signature", "name", "nom", "title", "titre", "position", "poste", "number", "numero", "department", "ministere", "branch", "direction", "directorate", "division", "location", "classification", "group", "groupe", "level", "niveau", "general", "accountability", "accountabilities", "responsabilite", "responsabilites", "the", "le", "la", "les", "of", "de", "du", "and", "et", "director", "directeur", "directrice", "manager", "supervisor", "superviseur", "officer", "authorized", "authorised", "fonctionnaire", "autorise", "deputy", "minister", "assistant", "vacant", "new", "nouveau", "n/a", "na", "tbd", "to", "be", "determined", "is", "was", "has", "will", "shall", "page", "incumbent", "titulaire", "employee", "employe", "code", "job", "effective", "organizational", "structure", "nature", "scope", "specific", "dimensions", "certification", "signed", "approved", "approval", "executive", "senior", "chief", "acting", "associate", "regional"]
+_FORM_WORDS = (
+    frozenset(
+        [
+            "date",
+            "signature",
+            "name",
+            "nom",
+            "title",
+            "titre",
+            "position",
+            "poste",
+            "number",
+            "numero",
+            "department",
+            "ministere",
+            "branch",
+            "direction",
+            "directorate",
+            "division",
+            "location",
+            "classification",
+            "group",
+            "groupe",
+            "level",
+            "niveau",
+            "general",
+            "accountability",
+            "accountabilities",
+            "responsabilite",
+            "responsabilites",
+            "the",
+            "le",
+            "la",
+            "les",
+            "of",
+            "de",
+            "du",
+            "and",
+            "et",
+            "director",
+            "directeur",
+            "directrice",
+            "manager",
+            "supervisor",
+            "superviseur",
+            "officer",
+            "authorized",
+            "authorised",
+            "fonctionnaire",
+            "autorise",
+            "deputy",
+            "minister",
+            "assistant",
+            "vacant",
+            "new",
+            "nouveau",
+            "n/a",
+            "na",
+            "tbd",
+            "to",
+            "be",
+            "determined",
+            "is",
+            "was",
+            "has",
+            "will",
+            "shall",
+            "page",
+            "incumbent",
+            "titulaire",
+            "employee",
+            "employe",
+            "code",
+            "job",
+            "effective",
+            "organizational",
+            "structure",
+            "nature",
+            "scope",
+            "specific",
+            "dimensions",
+            "certification",
+            "signed",
+            "approved",
+            "approval",
+            "executive",
+            "senior",
+            "chief",
+            "acting",
+            "associate",
+            "regional",
+            "svp",
+        ]
+    )
+    | _ORGANISATION_WORDS
 )
 
 
@@ -42,27 +176,60 @@ def redact_personal_data(text: str) -> tuple[str, int]:
         text, emails = _EMAIL.subn(EMAIL_PLACEHOLDER, text)
     if _PHONE_DIGITS.search(text):
         text, phones = _PHONE.subn(PHONE_PLACEHOLDER, text)
-    text, names = _redact_labelled_names(text)
+    name_spans = _names_after_labels(text) + _names_before_signature_labels(text)
+    text, names = _replace_names(text, name_spans)
     return text, emails + phones + names
 
 
-def _redact_labelled_names(text: str) -> tuple[str, int]:
-    pieces: list[str] = []
-    position = 0
-    count = 0
+def redact_signature_block_names(text: str, blocks: list[tuple[int, int]]) -> tuple[str, int]:
+    """Redact names standing right before or after a "Signature", "Date" or role label inside the
+    signature and certification blocks spanning ``blocks`` (start, end offsets)."""
+    spans: list[tuple[int, int]] = []
+    for block_start, block_end in blocks:
+        for label in _BLOCK_LABEL.finditer(text, block_start, block_end):
+            before = _name_before(text, label.start(), block_start)
+            if before is not None:
+                spans.append(before)
+            name_start = _skip(text, label.end(), _LABEL_SEPARATORS)
+            name_end = _name_end(text, name_start, min_tokens=2)
+            if name_end is not None and name_end <= block_end and not _continues_as_title(text, name_end):
+                spans.append((name_start, name_end))
+    return _replace_names(text, spans)
+
+
+def _names_after_labels(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     for label in anchored_finditer(_LABEL, text, _LABEL_ANCHORS):
-        if label.start() < position:
-            continue
         # Without a colon only a capitalised label counts: "the incumbent directs" is prose.
         if not label["colon"] and not label["label"][0].isupper():
             continue
         min_tokens = 2 if label["label"].lower() in _GENERIC_LABELS else 1
         name_end = _name_end(text, label.end(), min_tokens)
-        if name_end is None:
+        if name_end is not None:
+            spans.append((label.end(), name_end))
+    return spans
+
+
+def _names_before_signature_labels(text: str) -> list[tuple[int, int]]:
+    """Names written in front of a capitalised "Signature" label ("Jane Doe  Signature of Incumbent")."""
+    spans: list[tuple[int, int]] = []
+    for label in _SIGNATURE_LABEL.finditer(text):
+        span = _name_before(text, label.start(), 0)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _replace_names(text: str, spans: list[tuple[int, int]]) -> tuple[str, int]:
+    pieces: list[str] = []
+    position = 0
+    count = 0
+    for start, end in sorted(spans):
+        if start < position:
             continue
-        pieces.append(text[position : label.end()])
+        pieces.append(text[position:start])
         pieces.append(NAME_PLACEHOLDER)
-        position = name_end
+        position = end
         count += 1
     pieces.append(text[position:])
     return "".join(pieces), count
@@ -75,11 +242,49 @@ def _name_end(text: str, start: int, min_tokens: int) -> int | None:
     cursor = start
     while tokens < _MAX_NAME_TOKENS:
         token = _NAME_TOKEN.match(text, cursor)
-        if token is None or token[0].lower().strip(".") in _FORM_WORDS:
+        if token is None or _is_form_word(token[0]):
             break
         tokens += 1
         end = token.end()
-        cursor = end
-        while cursor < len(text) and text[cursor] in " \t":
-            cursor += 1
+        cursor = _skip(text, end, " \t")
     return end if tokens >= min_tokens else None
+
+
+def _name_before(text: str, label_start: int, floor: int) -> tuple[int, int] | None:
+    """Span of a name of two or more tokens ending right before a label ("Doe, Jane  Date"), else None.
+    Form words in front of it ("Incumbent Jane Doe Signature") are not part of it."""
+    run = _NAME_RUN_BEFORE_LABEL.search(text, max(floor, label_start - _NAME_WINDOW), label_start)
+    if run is None:
+        return None
+    tokens = list(_NAME_TOKEN.finditer(text, run.start(), run.end()))
+    form_word_positions = [index for index, token in enumerate(tokens) if _is_form_word(token[0])]
+    name = tokens[form_word_positions[-1] + 1 :] if form_word_positions else tokens
+    if len(name) < 2 or _ends_title(text, name[0].start()):
+        return None
+    return name[0].start(), name[-1].end()
+
+
+def _ends_title(text: str, start: int) -> bool:
+    """Whether the words at ``start`` end a title or unit name ("Director, Strategic Compensation")."""
+    before = text[max(0, start - _JOINER_WINDOW) : start].split()
+    return bool(before) and (before[-1][-1] in ",&/" or before[-1].lower() in _TITLE_JOINERS)
+
+
+def _continues_as_title(text: str, end: int) -> bool:
+    """Whether the words ending at ``end`` go on as a unit name ("Human Resources Council", "... and ...")."""
+    after = text[end : end + _JOINER_WINDOW].split()
+    if not after:
+        return False
+    word = after[0].lower().strip(".,;:")
+    return after[0][0] in "&/" or word in _TITLE_JOINERS or word in _ORGANISATION_WORDS
+
+
+def _is_form_word(token: str) -> bool:
+    word = token.lower().strip(".")
+    return word.removesuffix("'s").removesuffix("’s") in _FORM_WORDS
+
+
+def _skip(text: str, position: int, characters: str) -> int:
+    while position < len(text) and text[position] in characters:
+        position += 1
+    return position

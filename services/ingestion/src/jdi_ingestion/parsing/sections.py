@@ -2,7 +2,7 @@
 
 import re
 
-from jdi_ingestion.parsing.headings import SIGNATURE_BLOCK, HeadingMatch, find_headings
+from jdi_ingestion.parsing.headings import SIGNATURE_BLOCK, HeadingMatch
 from jdi_ingestion.parsing.models import Section
 
 # Between two headings of a bilingual form ("GENERAL ACCOUNTABILITY / RESPONSABILITÉ GÉNÉRALE").
@@ -10,9 +10,10 @@ _HEADING_JOINER = re.compile(r"[\s/|:\-–—_.()]*")
 _LEADING_PUNCTUATION = re.compile(r"^[\s:|.\-–—_)]+")
 
 
-def split_sections(text: str) -> tuple[list[Section], int]:
-    """Return the sections and the offset where the first heading starts (end of the front matter)."""
-    headings = _merge_bilingual(text, find_headings(text))
+def split_sections(text: str, headings: list[HeadingMatch]) -> tuple[list[Section], int]:
+    """Return the sections under ``headings`` (``find_headings(text)``) and the offset where the first
+    heading starts (end of the front matter)."""
+    headings = _merge_bilingual(text, headings)
     sections: list[Section] = []
     for index, heading in enumerate(headings):
         if heading.key == SIGNATURE_BLOCK:
@@ -23,6 +24,20 @@ def split_sections(text: str) -> tuple[list[Section], int]:
             sections.append(Section(key=heading.key, heading=heading.heading.strip(), text=body))
     front_matter_end = headings[0].start if headings else len(text)
     return sections, front_matter_end
+
+
+def signature_block_spans(headings: list[HeadingMatch], text_length: int) -> list[tuple[int, int]]:
+    """(start, end) of each signature or certification block: from its heading to the next other heading."""
+    spans: list[tuple[int, int]] = []
+    for index, heading in enumerate(headings):
+        if heading.key != SIGNATURE_BLOCK:
+            continue
+        following = (h.start for h in headings[index + 1 :] if h.key != SIGNATURE_BLOCK)
+        end = next(following, text_length)
+        if spans and spans[-1][1] == end:
+            continue
+        spans.append((heading.start, end))
+    return spans
 
 
 def _merge_bilingual(text: str, headings: list[HeadingMatch]) -> list[HeadingMatch]:
