@@ -20,6 +20,7 @@ from jdi_core.settings import KafkaSettings
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[KafkaMessage], Awaitable[None]]
+Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
 
 
 class PermanentError(Exception):
@@ -46,6 +47,15 @@ async def publish_event(broker: KafkaBroker, settings: KafkaSettings, event: Clo
         key=event.subject.encode() if event.subject else None,
         headers={"content-type": CONTENT_TYPE, "ce_type": event.type, "ce_id": event.id},
     )
+
+
+def event_publisher(broker: KafkaBroker, settings: KafkaSettings) -> Publish:
+    """What handlers get to publish with; unit tests pass a recording fake instead."""
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        await publish_event(broker, settings, event)
+
+    return publish
 
 
 def subscribe(

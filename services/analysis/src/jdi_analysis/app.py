@@ -2,16 +2,8 @@
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.db import make_engine, ping
-from jdi_core.migrations import migrate
-from jdi_core.events import CloudEvent, Topic
-from jdi_core.service import create_service_app
-from jdi_core.telemetry import setup_telemetry
-from jdi_embedder import OnnxEmbedder
 
 from jdi_analysis import api
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
@@ -21,6 +13,13 @@ from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
 from jdi_analysis.store.tables import SCHEMA
+from jdi_core.broker import event_publisher, make_broker, subscribe
+from jdi_core.db import make_engine, ping
+from jdi_core.events import Topic
+from jdi_core.migrations import migrate
+from jdi_core.service import create_service_app
+from jdi_core.telemetry import setup_telemetry
+from jdi_embedder import OnnxEmbedder
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 SERVICE_NAME = "jdi-analysis"
@@ -40,10 +39,7 @@ def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None =
         OnnxEmbedder.load() if settings.use_embeddings else None,
     )
 
-    async def publish(event: CloudEvent[Any]) -> None:
-        await publish_event(broker, settings.kafka, event)
-
-    handlers = AnalysisHandlers(analyzer, PostgresAnalysisStore(engine), publish)
+    handlers = AnalysisHandlers(analyzer, PostgresAnalysisStore(engine), event_publisher(broker, settings.kafka))
     subscribe(
         broker,
         settings.kafka,

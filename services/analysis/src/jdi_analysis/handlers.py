@@ -1,19 +1,15 @@
 """Kafka handlers: analyse each parsed version, store it, publish `analyzed`; honour deletes."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from faststream.kafka import KafkaMessage
 
 from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, AnalysisResult, Analyzer
-from jdi_core.broker import PermanentError
-from jdi_core.events import Analyzed, CloudEvent, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
+from jdi_core.broker import PermanentError, Publish
+from jdi_core.events import Analyzed, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
 
 SOURCE = "/jdi/analysis"
-
-Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
-
 
 class AnalysisStore(Protocol):
     async def stored_version(self, document_id: str) -> int | None: ...

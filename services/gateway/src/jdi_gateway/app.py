@@ -1,17 +1,16 @@
 """Composition root of the gateway: REST API, projections of pipeline events, auth."""
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.broker import event_publisher, make_broker, subscribe
 from jdi_core.db import make_engine, ping
+from jdi_core.events import Topic
 from jdi_core.migrations import migrate
-from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_gateway.api import comparisons, documents, keys, search, stats
@@ -45,9 +44,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     }
     subscribe(broker, settings.kafka, settings.group_id, projections, source=SOURCE)
 
-    async def publish(event: CloudEvent[Any]) -> None:
-        await publish_event(broker, settings.kafka, event)
-
     async def prepare_database() -> None:
         await migrate(engine, SCHEMA, MIGRATIONS)
         if settings.bootstrap_api_key is not None:
@@ -69,7 +65,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.publish = publish
+    app.state.publish = event_publisher(broker, settings.kafka)
     app.state.embedding_client = embedding_client
     app.state.analysis_client = analysis_client
     install_error_handlers(app)

@@ -1,14 +1,13 @@
 """Composition root: wires Kafka, PostgreSQL and the parser into the ingestion service."""
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
-from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.broker import event_publisher, make_broker, subscribe
 from jdi_core.db import make_engine, ping
+from jdi_core.events import Topic
 from jdi_core.migrations import migrate
-from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_ingestion.handlers import SOURCE, IngestionHandlers
@@ -25,10 +24,9 @@ def create_app(settings: IngestionSettings) -> FastAPI:
     broker = make_broker(settings.kafka, tracer_provider)
     engine = make_engine(settings.database, SCHEMA)
 
-    async def publish(event: CloudEvent[Any]) -> None:
-        await publish_event(broker, settings.kafka, event)
-
-    handlers = IngestionHandlers(PostgresDocumentStore(engine), publish, settings.parse_limits())
+    handlers = IngestionHandlers(
+        PostgresDocumentStore(engine), event_publisher(broker, settings.kafka), settings.parse_limits()
+    )
     subscribe(
         broker,
         settings.kafka,

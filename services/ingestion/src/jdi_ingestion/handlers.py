@@ -4,15 +4,14 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream.kafka import KafkaMessage
 from pydantic import ValidationError
 
+from jdi_core.broker import Publish
 from jdi_core.events import (
     Classification,
-    CloudEvent,
     Deleted,
     DocumentDeleted,
     DocumentDeleteRequested,
@@ -30,9 +29,6 @@ from jdi_ingestion.store import DocumentStore, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
-
-Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
-
 
 class Rejection(Exception):
     def __init__(self, reason: RejectionReason, message: str) -> None:

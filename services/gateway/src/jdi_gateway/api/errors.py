@@ -1,5 +1,6 @@
 """One error format for every response: RFC 9457 problem details (`application/problem+json`)."""
 
+from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -40,6 +41,11 @@ def install_error_handlers(app: FastAPI) -> None:
             {"location": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()[:20]
         ]
         return problem(request, 422, "invalid_request", "The request is not valid.", errors=errors)
+
+    @app.exception_handler(KafkaError)
+    async def broker_unavailable(request: Request, error: KafkaError) -> JSONResponse:
+        # Nothing was accepted: the event was not written, so the caller can simply retry.
+        return problem(request, 503, "broker_unavailable", "The event broker did not accept the request; retry later.")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
