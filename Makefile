@@ -10,10 +10,10 @@ export UV_PYTHON := python3.11
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: help install infra-up infra-down up down status test bench contracts compose-up
+.PHONY: help install infra-up infra-down up down status lint format test audit bench bench-compare contracts compose-up
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 install: ## Install uv (from PyPI) and every workspace package from uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
@@ -47,14 +47,33 @@ status: ## Show what is running
 	-bash deploy/local/kafka.sh status
 	-bash deploy/local/postgres.sh status
 
-test: install ## All test tiers: unit, contract, integration (real Kafka + PostgreSQL), e2e
+lint: install ## Formatting, lint (ruff) and types (mypy) over the whole workspace
+	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync mypy
+
+format: install ## Format the workspace and apply ruff's safe fixes
+	$(UV) run --no-sync ruff format .
+	$(UV) run --no-sync ruff check --fix .
+
+test: install ## Lint, types, all test tiers (unit, contract, integration, e2e) under coverage with floors, audit
 	bash deploy/local/run-tests.sh
+	$(MAKE) --no-print-directory audit
+
+audit: install ## Known vulnerabilities in uv.lock's pins (reported, not failed, when advisory data is unreachable)
+	@mkdir -p .work/audit
+	$(UV) export --frozen --all-packages --no-emit-workspace --no-hashes --format requirements-txt --quiet \
+		-o .work/audit/requirements.txt
+	$(UV) run --no-sync python tests/gates/dependency_audit.py .work/audit/requirements.txt
 
 bench: install ## Run every benchmark in tests/performance; JSON results in bench-results/
 	@mkdir -p bench-results
 	@set -e; for bench in tests/performance/bench_*.py; do \
 		echo "== $$bench"; $(UV) run --no-sync python "$$bench"; \
 	done
+
+bench-compare: ## Compare the newest bench-results/ with tests/performance/baseline/ (a report, not a gate)
+	$(UV) run --no-sync python tests/performance/compare.py tests/performance/baseline bench-results
 
 contracts: ## Regenerate the JSON Schemas in libs/jdi-core/contracts from the event models
 	$(UV) run --no-sync python libs/jdi-core/scripts/export_contracts.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: start local Kafka and PostgreSQL unless they already run, run every test tier
-# against them, and stop afterwards only what this run started.
+# against them under coverage, check the coverage floors, and stop afterwards only what this run started.
 set -euo pipefail
 
 here="$(dirname "${BASH_SOURCE[0]}")"
@@ -25,4 +25,19 @@ fi
 [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" && -n "${DATABASE_URL:-}" ]] || source "$here/env.sh" >/dev/null
 
 cd "$here/../.."
-python3 -m uv run --no-sync pytest "$@"
+# Every tier runs under coverage; the services and CLIs the tests start as processes are measured too
+# (see [tool.coverage.run] in pyproject.toml), so their data files are combined after pytest ends.
+uv_run=(python3 -m uv run --no-sync)
+"${uv_run[@]}" coverage erase
+tests_status=0
+"${uv_run[@]}" coverage run -m pytest "$@" || tests_status=$?
+"${uv_run[@]}" coverage combine --quiet
+mkdir -p .work
+"${uv_run[@]}" coverage json --quiet -o .work/coverage.json
+(( tests_status == 0 )) || exit "$tests_status"
+# The floors hold for the whole suite; a run narrowed by pytest arguments only reports.
+if (( $# == 0 )); then
+    "${uv_run[@]}" python tests/gates/coverage_floors.py .work/coverage.json
+else
+    "${uv_run[@]}" python tests/gates/coverage_floors.py --report-only .work/coverage.json
+fi
