@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from jdi_ingestion.parsing import DocumentRejected, ParsedJobDescription, parse_document
 
 pytestmark = pytest.mark.corpus
@@ -20,7 +21,9 @@ _CORE_HEADINGS = {
     "specific_accountabilities": r"SPECIFIC ACCOUNTABILITIES|RESPONSABILIT[EÉ]S SP[EÉ]CIFIQUES",
     "dimensions": r"DIMENSIONS",
 }
-_INCUMBENT_NAME = re.compile(r"(?:Incumbent|INCUMBENT|Titulaire|TITULAIRE)\s*:\s*([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})")
+_INCUMBENT_NAME = re.compile(
+    r"(?:Incumbent|INCUMBENT|Titulaire|TITULAIRE)\s*:\s*([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
+)
 _FORM_WORDS = {"General", "Date", "Position", "Department", "Signature", "Name", "Nom", "Responsabilit"}
 
 
@@ -69,7 +72,8 @@ def test_job_number_and_classification_agree_with_file_name(results) -> None:
     ]
     job_rate = sum(expected == got for expected, got, _ in job_pairs) / len(job_pairs)
     code_rate = sum(expected == got for expected, got, _ in code_pairs) / len(code_pairs)
-    print(f"\njob number agreement {job_rate:.1%} of {len(job_pairs)}; classification {code_rate:.1%} of {len(code_pairs)}")
+    print(f"\njob number agreement {job_rate:.1%} of {len(job_pairs)}", end="")
+    print(f"; classification {code_rate:.1%} of {len(code_pairs)}")
     print("disagreements:", [pair for pair in job_pairs + code_pairs if pair[0] != pair[1]])
     assert job_rate >= 0.98
     assert code_rate >= 0.98
@@ -82,7 +86,9 @@ def test_language_matches_file_name_convention(results) -> None:
         if isinstance(outcome, ParsedJobDescription)
     ]
     rate = sum(expected == got or got == "bilingual" for expected, got, _ in pairs) / len(pairs)
-    print(f"\nlanguage agreement {rate:.1%} of {len(pairs)}; bilingual {sum(got == 'bilingual' for _, got, _ in pairs)}")
+    print(
+        f"\nlanguage agreement {rate:.1%} of {len(pairs)}; bilingual {sum(got == 'bilingual' for _, got, _ in pairs)}"
+    )
     print("disagreements:", [pair for pair in pairs if pair[0] != pair[1]])
     # File names are a convention with exceptions (a French text under a "JD" name exists).
     assert rate >= 0.98

@@ -53,7 +53,9 @@ def main() -> None:
         "command": "uv run python tests/performance/bench_parse.py",
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
     }
-    synthetic = [(f"sample-{s.seed}.txt", s.text.encode()) for s in generate_job_descriptions(SYNTHETIC_DOCUMENTS, seed=1)]
+    synthetic = [
+        (f"sample-{s.seed}.txt", s.text.encode()) for s in generate_job_descriptions(SYNTHETIC_DOCUMENTS, seed=1)
+    ]
     results["synthetic"] = _measure(synthetic)
     if CORPUS.is_dir():
         corpus = [(p.name, p.read_bytes()) for p in sorted(CORPUS.rglob("*")) if p.is_file() and p.name != "README.md"]

@@ -2,13 +2,17 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+
 from jdi_core.samples import generate_job_description, generate_job_descriptions
 from jdi_ingestion.parsing import ParseLimits, parse_text
+from jdi_ingestion.parsing.anchored_search import anchored_finditer
 from jdi_ingestion.parsing.cli_output import parse_paths_to_json, write_parse_output
 from jdi_ingestion.parsing.dimensions import extract_budgets, extract_ftes
+from jdi_ingestion.parsing.headings import find_headings
 from jdi_ingestion.parsing.language import detect_language
 from jdi_ingestion.parsing.ocr_repair import clean_text, repair_ocr_digits
 from jdi_ingestion.parsing.redaction import redact_personal_data
@@ -31,7 +35,9 @@ def test_ocr_digits_are_repaired_only_in_number_and_code_contexts() -> None:
 
 
 def test_page_joins_hyphenation_and_whitespace_are_cleaned() -> None:
-    cleaned = clean_text("--- Full Extracted Text ---\nThe decision-\nmaking and medium-  term   plans Page 3 of 4\ncontinue here.")
+    cleaned = clean_text(
+        "--- Full Extracted Text ---\nThe decision-\nmaking and medium-  term   plans Page 3 of 4\ncontinue here."
+    )
     assert cleaned == "The decisionmaking and medium-term plans continue here."
 
 
@@ -46,8 +52,13 @@ def test_ocr_form_fields_sections_and_redaction() -> None:
     assert parsed.fields["ftes"] == 40
     assert [budget["amount"] for budget in parsed.fields["budgets"]] == [675_000.0, 12e9]
     keys = [section.key for section in parsed.sections]
-    assert keys == ["general_accountability", "organization_structure", "nature_and_scope", "dimensions",
-                    "specific_accountabilities"]
+    assert keys == [
+        "general_accountability",
+        "organization_structure",
+        "nature_and_scope",
+        "dimensions",
+        "specific_accountabilities",
+    ]
     # Lower-case "general accountability" and "organizational structure" in prose do not cut a section.
     assert "organizational structure reviews" in parsed.sections[0].text
     assert "The work is complex." in parsed.sections[2].text
@@ -59,7 +70,9 @@ def test_ocr_form_fields_sections_and_redaction() -> None:
 
 
 def test_conflict_between_content_and_file_name_is_a_warning() -> None:
-    parsed = parse_text("Job Code: 104000 CLASSIFICATION: AS-02\nGENERAL ACCOUNTABILITY Does things.", "EX-01 X 103111 - JD.txt")
+    parsed = parse_text(
+        "Job Code: 104000 CLASSIFICATION: AS-02\nGENERAL ACCOUNTABILITY Does things.", "EX-01 X 103111 - JD.txt"
+    )
     assert parsed.job_number == "104000"
     assert parsed.classification is not None and parsed.classification.code == "AS-02"
     assert any(warning.startswith("job_number_conflict") for warning in parsed.warnings)
@@ -74,12 +87,19 @@ def test_file_name_is_the_fallback() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["2. SPECIFIC ACCOUNTABILITIES", "Specific accountabilities:", "RESPONSABILITES SPECIFIQUES",
-     "SPECIFIC ACCOUNTABILITIES / RESPONSABILITÉS SPÉCIFIQUES", "## Specific Accountabilities"],
+    [
+        "2. SPECIFIC ACCOUNTABILITIES",
+        "Specific accountabilities:",
+        "RESPONSABILITES SPECIFIQUES",
+        "SPECIFIC ACCOUNTABILITIES / RESPONSABILITÉS SPÉCIFIQUES",
+        "## Specific Accountabilities",
+    ],
 )
 def test_heading_variants_are_recognised(heading: str) -> None:
     parsed = parse_text(f"Intro line.\n{heading}\nLeads the team.", "x.txt")
-    assert [(section.key, section.text) for section in parsed.sections] == [("specific_accountabilities", "Leads the team.")]
+    assert [(section.key, section.text) for section in parsed.sections] == [
+        ("specific_accountabilities", "Leads the team.")
+    ]
 
 
 def test_french_ocr_heading_without_accents() -> None:
@@ -100,7 +120,9 @@ def test_personal_data_is_replaced_with_typed_placeholders() -> None:
 
 
 def test_redaction_can_be_switched_off() -> None:
-    parsed = parse_text("Incumbent: Jane Doe\nGENERAL ACCOUNTABILITY Leads.", "x.txt", ParseLimits(redact_personal_data=False))
+    parsed = parse_text(
+        "Incumbent: Jane Doe\nGENERAL ACCOUNTABILITY Leads.", "x.txt", ParseLimits(redact_personal_data=False)
+    )
     assert "Jane Doe" in parsed.text and parsed.redactions == 0
 
 
@@ -114,7 +136,10 @@ def test_language_en_fr_and_bilingual() -> None:
 
 
 def test_dimensions_money_forms() -> None:
-    amounts = [b["amount"] for b in extract_budgets("Salary: $4.5M; O&M: $171K; Grants: 2,5 millions de dollars; Capital: 1 200 000 $")]
+    amounts = [
+        b["amount"]
+        for b in extract_budgets("Salary: $4.5M; O&M: $171K; Grants: 2,5 millions de dollars; Capital: 1 200 000 $")
+    ]
     assert amounts == [4.5e6, 171e3, 2.5e6, 1.2e6]
     assert extract_ftes("ETP : 23") == 23
     assert extract_ftes("there are 87 FTEs") == 87
@@ -140,8 +165,18 @@ def test_cli_output_objects(tmp_path: Path) -> None:
         "rejected": {"reason": "empty_document", "message": "the document is empty"},
     }
     parsed = results[good.name]
-    assert set(parsed) == {"source", "job_number", "classification", "title", "language", "department",
-                           "sections", "fields", "redactions", "warnings"}
+    assert set(parsed) == {
+        "source",
+        "job_number",
+        "classification",
+        "title",
+        "language",
+        "department",
+        "sections",
+        "fields",
+        "redactions",
+        "warnings",
+    }
     assert parsed["classification"] == "EX-01" and parsed["redactions"] == 2
     assert set(parsed["sections"][0]) == {"key", "heading", "text"}
 
@@ -152,4 +187,68 @@ def test_cli_jsonl_output_is_one_object_per_line(tmp_path: Path) -> None:
     out = io.StringIO()
     assert write_parse_output([tmp_path], out, jsonl=True) == 0
     lines = out.getvalue().splitlines()
-    assert [json.loads(line)["source"].endswith(name) for line, name in zip(lines, ("a.txt", "b.txt"))] == [True, True]
+    sources = [json.loads(line)["source"] for line in lines]
+    assert [source.endswith(name) for source, name in zip(sources, ("a.txt", "b.txt"), strict=True)] == [True, True]
+
+
+def _bilingual_form(seed: int) -> str:
+    """A synthetic bilingual form: each section's English text followed by its French text."""
+    english = parse_text(generate_job_description(seed, "en").text, "en.txt").sections
+    french = parse_text(generate_job_description(seed, "fr").text, "fr.txt").sections
+    blocks = [f"{en.heading} / {fr.heading}\n{en.text}\n{fr.text}" for en, fr in zip(english, french, strict=True)]
+    return "WORK DESCRIPTION / DESCRIPTION DE TRAVAIL\n" + "\n".join(blocks)
+
+
+def test_bilingual_form_is_bilingual() -> None:
+    parsed = parse_text(_bilingual_form(5), "form.txt")
+    assert parsed.language == "bilingual"
+    assert parsed.sections[0].key == "general_accountability"
+
+
+def test_english_form_with_bilingual_headings_is_english() -> None:
+    english = generate_job_description(5, "en").text
+    with_french_headings = english.replace(
+        "GENERAL ACCOUNTABILITY", "GENERAL ACCOUNTABILITY / RESPONSABILITÉS GÉNÉRALES"
+    )
+    assert parse_text(with_french_headings, "form.txt").language == "en"
+
+
+def test_both_languages_on_one_ocr_line_count_in_proportion() -> None:
+    english = "the director is responsible for the planning of the programs and the advice to the minister"
+    french = "le directeur est responsable de la planification des programmes et des conseils au ministre"
+    assert detect_language(" ".join([english, french] * 10)) == "bilingual"
+    assert detect_language(" ".join([english] * 9 + [french])) == "en"
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("DÉFIS", "key_challenges"),
+        ("D FIS", "key_challenges"),
+        ("Principaux défis", "key_challenges"),
+        ("HIÉRARCHIE", "organization_structure"),
+        ("HI RARCHIE", "organization_structure"),
+        ("ÉTENDUE DES RESPONSABILITÉS", "dimensions"),
+        ("TENDUE DES RESPONSABILITES", "dimensions"),
+        ("ÉTUDES", "education"),
+        ("EXP RIENCE", "experience"),
+        ("Raison d'être", "general_accountability"),
+        ("Key Activities", "specific_accountabilities"),
+        ("Données chiffrées", "dimensions"),
+        ("Conditions de travail", "working_conditions"),
+        ("Autres renseignements", "other"),
+    ],
+)
+def test_accented_and_ocr_damaged_headings_are_found(heading: str, key: str) -> None:
+    assert [(found.key, found.heading) for found in find_headings(f"Intro line.\n{heading}\nBody text.")] == [
+        (key, heading)
+    ]
+
+
+def test_anchored_search_finds_what_a_full_scan_finds() -> None:
+    pattern = re.compile(r"(?<![\w])(?:director(?:\s+general)?|manager)\b", re.IGNORECASE)
+    texts = [OCR_FORM, generate_job_description(2, "en").text, "DIRECTOR GENERAL and the İstanbul manager Director"]
+    for text in texts:
+        anchored = [match.span() for match in anchored_finditer(pattern, text, {"director": 0, "manager": 0})]
+        assert anchored == [match.span() for match in pattern.finditer(text)]
+        assert anchored

@@ -4,6 +4,9 @@ import io
 import zipfile
 
 import pytest
+from pypdf import PdfWriter
+
+from jdi_core import events
 from jdi_core.samples import generate_job_description
 from jdi_ingestion.parsing import (
     DocumentRejected,
@@ -12,7 +15,7 @@ from jdi_ingestion.parsing import (
     parse_document,
 )
 from jdi_ingestion.parsing.limits import DEFAULT_LIMITS
-from pypdf import PdfWriter
+from jdi_ingestion.parsing.media_type import detect_media_type
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -40,8 +43,11 @@ def _rejection(data: bytes, name: str, limits: ParseLimits = DEFAULT_LIMITS) -> 
 
 def test_docx_paragraphs_tables_and_headers_are_extracted() -> None:
     table = (
-        "<w:tbl><w:tr><w:tc>" + _paragraph("Position Title") + "</w:tc><w:tc>"
-        + _paragraph("Director, Data Strategy") + "</w:tc></w:tr></w:tbl>"
+        "<w:tbl><w:tr><w:tc>"
+        + _paragraph("Position Title")
+        + "</w:tc><w:tc>"
+        + _paragraph("Director, Data Strategy")
+        + "</w:tc></w:tr></w:tbl>"
     )
     body = table + _paragraph("GENERAL ACCOUNTABILITY") + _paragraph("The Director is accountable for data.")
     parsed = parse_document(_docx(body, header_xml=_paragraph("Job Code: 104321")), "upload.docx")
@@ -117,7 +123,10 @@ def test_type_comes_from_bytes_not_extension() -> None:
 
 
 def test_cp1252_text_is_decoded() -> None:
-    text = "TITRE DU POSTE : Directrice, Stratégie des données\nRESPONSABILITÉS GÉNÉRALES\nLa directrice est responsable de la stratégie et des données."
+    text = (
+        "TITRE DU POSTE : Directrice, Stratégie des données\nRESPONSABILITÉS GÉNÉRALES\n"
+        "La directrice est responsable de la stratégie et des données."
+    )
     parsed = parse_document(text.encode("cp1252"), "poste.txt")
     assert parsed.title == "Directrice, Stratégie des données"
     assert parsed.sections[0].key == "general_accountability"
@@ -146,6 +155,91 @@ def test_markdown_sample_round_trip() -> None:
     assert parsed.job_number == sample.job_number
     assert parsed.department == sample.department
     assert [section.key for section in parsed.sections] == [
-        "general_accountability", "organization_structure", "nature_and_scope", "dimensions",
+        "general_accountability",
+        "organization_structure",
+        "nature_and_scope",
+        "dimensions",
         "specific_accountabilities",
     ]
+
+
+def _pdf_with_text(lines: list[str]) -> bytes:
+    """A one-page PDF whose content stream draws ``lines`` in Helvetica: a real text layer, written by hand."""
+    escaped = (line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines)
+    fonts = "<< /Font << /F1 4 0 R >> >>"
+    stream = "BT /F1 11 Tf 72 740 Td 14 TL " + " ".join(f"({line}) Tj T*" for line in escaped) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {fonts} /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        f"<< /Length {len(stream.encode('cp1252'))} >>\nstream\n{stream}\nendstream",
+    ]
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n{body}\nendobj\n".encode("cp1252")
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return pdf
+
+
+def test_pdf_with_a_text_layer_is_parsed() -> None:
+    pdf = _pdf_with_text(
+        [
+            "Position Title: Director, Data Strategy (Ottawa)",
+            "Job Code: 104321",
+            "Classification: EX-01",
+            "GENERAL ACCOUNTABILITY",
+            "The Director is accountable for the data strategy of the department.",
+            "SPECIFIC ACCOUNTABILITIES",
+            "Leads the data governance board and reports on results.",
+        ]
+    )
+    parsed = parse_document(pdf, "upload.bin")
+    assert parsed.media_type == "application/pdf"
+    assert (parsed.job_number, parsed.title) == ("104321", "Director, Data Strategy (Ottawa)")
+    assert parsed.classification is not None and parsed.classification.code == "EX-01"
+    assert [section.key for section in parsed.sections] == ["general_accountability", "specific_accountabilities"]
+    assert parsed.sections[0].text == "The Director is accountable for the data strategy of the department."
+    assert parsed.language == "en"
+
+
+_HTML = (
+    "<html><body><h1>Job Description</h1><p>Classification: EC-05</p><h2>Nature and Scope</h2>"
+    "<p>The analyst works on research &amp; policy.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + _HTML.encode(),
+        _HTML.encode("utf-16"),
+        ("\n\n   <!-- exported by the HR system -->\n" + _HTML).encode(),
+        ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">' + _HTML).encode(),
+        ("Exported job description\n" + _HTML).encode(),
+    ],
+    ids=["utf8-bom", "utf16-bom", "whitespace-comment", "xml-declaration", "text-before-fragment"],
+)
+def test_html_is_recognised_from_content_whatever_comes_first(data: bytes) -> None:
+    assert detect_media_type(data, "upload.txt") == "text/html"
+    parsed = parse_document(data, "upload.txt")
+    assert parsed.media_type == "text/html"
+    assert parsed.sections[0].key == "nature_and_scope"
+    assert parsed.sections[0].text == "The analyst works on research & policy."
+    assert "<" not in parsed.text
+
+
+def test_text_mentioning_a_tag_stays_plain_text() -> None:
+    assert detect_media_type(b"Budget < 100 and the <p> tag once", "notes.txt") == "text/plain"
+
+
+def test_rejection_reasons_are_the_event_contract_codes() -> None:
+    assert RejectionReason is events.RejectionReason
+    with pytest.raises(DocumentRejected) as caught:
+        parse_document(b"", "empty.txt")
+    assert caught.value.reason is events.RejectionReason.EMPTY_DOCUMENT

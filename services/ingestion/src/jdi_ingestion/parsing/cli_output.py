@@ -13,7 +13,9 @@ from jdi_ingestion.parsing.parser import parse_document
 UNREADABLE_FILE = "unreadable_file"
 
 
-def parse_paths_to_json(paths: Iterable[str | Path], limits: ParseLimits = DEFAULT_LIMITS) -> Iterator[dict[str, object]]:
+def parse_paths_to_json(
+    paths: Iterable[str | Path], limits: ParseLimits = DEFAULT_LIMITS
+) -> Iterator[dict[str, object]]:
     """Yield one JSON-serialisable object per file; directories are walked in name order."""
     for path in _expand(paths):
         yield parse_file_to_json(path, limits)

@@ -1,5 +1,7 @@
 """Detect a document's media type from its bytes, using the file extension only as a tie-breaker."""
 
+import codecs
+import re
 import zipfile
 from io import BytesIO
 from pathlib import PurePath
@@ -23,7 +25,15 @@ _UNSUPPORTED_SIGNATURES: dict[bytes, str] = {
     b"\x1f\x8b": "gzip archive",
     b"{\\rtf": "RTF document",
 }
-_HTML_MARKERS = ("<!doctype html", "<html", "<body", "<head", "<p>", "<div", "<h1", "<table")
+# What may come before the first tag of an HTML document: a byte-order mark, blank space, comments
+# and an XML declaration.
+_HTML_PREAMBLE = re.compile(r"\A(?:[\s\ufeff]+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|table|tr|td|ul|ol|li|br|span|section|article|meta|title)\b[^<>]*>",
+    re.IGNORECASE,
+)
+# An HTML fragment after a line of plain text still shows several tags in the first kilobyte.
+_MIN_TAGS_OF_A_FRAGMENT = 3
 _MARKDOWN_EXTENSIONS = {".md", ".markdown"}
 
 
@@ -36,20 +46,27 @@ def detect_media_type(data: bytes, file_name: str) -> str:
     for signature, description in _UNSUPPORTED_SIGNATURES.items():
         if data.startswith(signature):
             raise DocumentRejected(RejectionReason.UNSUPPORTED_MEDIA_TYPE, f"{description} is not a supported format")
-    return detect_text_media_type(head.decode("latin-1"), file_name)
+    return detect_text_media_type(_decode_head(head), file_name)
 
 
 def detect_text_media_type(head: str, file_name: str) -> str:
     """Tell HTML, Markdown and plain text apart from the first characters of decoded text."""
     extension = PurePath(file_name).suffix.lower()
-    lowered = head.lstrip("\ufeff \t\r\n").lower()
-    if extension in {".html", ".htm"} or lowered.startswith(("<!doctype html", "<html")):
+    content = _HTML_PREAMBLE.sub("", head, count=1)
+    if extension in {".html", ".htm"} or _HTML_TAG.match(content):
         return HTML
-    if any(marker in lowered[:1024] for marker in _HTML_MARKERS) and lowered.startswith("<"):
-        return HTML
-    if extension in _MARKDOWN_EXTENSIONS or lowered.startswith("# ") or "\n## " in lowered:
+    if extension in _MARKDOWN_EXTENSIONS or content.startswith("# ") or "\n## " in content:
         return MARKDOWN
+    if len(_HTML_TAG.findall(head)) >= _MIN_TAGS_OF_A_FRAGMENT:
+        return HTML
     return PLAIN_TEXT
+
+
+def _decode_head(head: bytes) -> str:
+    """Enough of the first bytes as text to recognise markup; a byte-order mark picks UTF-16."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
 
 
 def _detect_zip_media_type(data: bytes) -> str:
