@@ -75,8 +75,7 @@ def subscribe(
     by_name = {settings.topic(topic): (topic, handler) for topic, handler in handlers.items()}
 
     async def handle_with_retries(message: CurrentMessage) -> None:
-        record = message.raw_message
-        assert not isinstance(record, tuple)
+        record = single_record(message)
         topic, handler = by_name[record.topic]
         outcome = await _handle(handler, message)
         MESSAGES_HANDLED.labels(topic.value, outcome).inc()
@@ -91,13 +90,13 @@ def subscribe(
             except (PermanentError, ValidationError) as error:
                 await dead_letter(broker, settings, message, error, attempt, source=source)
                 return "dead_lettered"
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                 if attempt >= settings.max_attempts:
                     await dead_letter(broker, settings, message, error, attempt, source=source)
                     return "dead_lettered"
                 logger.warning(
                     "handler failed, retrying",
-                    extra={"topic": message.raw_message.topic, "attempt": attempt, "error": repr(error)},
+                    extra={"topic": single_record(message).topic, "attempt": attempt, "error": repr(error)},
                 )
                 await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
                 attempt += 1
@@ -113,6 +112,15 @@ def subscribe(
     )(handle_with_retries)
 
 
+def single_record(message: KafkaMessage) -> Any:
+    """The aiokafka ConsumerRecord of a message (aiokafka has no type hints); our subscribers are never batch
+    subscribers, which receive a tuple of records."""
+    record = message.raw_message
+    if isinstance(record, tuple):
+        raise TypeError("a batch of Kafka records where one record was expected")
+    return record
+
+
 async def dead_letter(
     broker: KafkaBroker,
     settings: KafkaSettings,
@@ -122,8 +130,7 @@ async def dead_letter(
     *,
     source: str,
 ) -> None:
-    record = message.raw_message
-    assert not isinstance(record, tuple)
+    record = single_record(message)
     key = record.key.decode(errors="replace") if record.key else None
     logger.error(
         "message dead-lettered",

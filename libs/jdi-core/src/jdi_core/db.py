@@ -5,9 +5,9 @@ Tables are declared in the schema named after their service (`ingestion`, `analy
 run its own schema on one PostgreSQL.
 """
 
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from jdi_core.settings import DatabaseSettings
 

@@ -11,9 +11,7 @@ from prometheus_client import REGISTRY, Counter
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-MESSAGES_HANDLED = Counter(
-    "jdi_messages_handled", "Messages handled, by topic and outcome", ["topic", "outcome"]
-)
+MESSAGES_HANDLED = Counter("jdi_messages_handled", "Messages handled, by topic and outcome", ["topic", "outcome"])
 
 # (group, topic, partition) -> next offset to handle, updated by the consumer wrapper.
 NEXT_OFFSETS: dict[tuple[str, str, int], int] = {}
@@ -30,9 +28,7 @@ class ConsumerLagCollector(Collector):
         self._brokers.remove(broker)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        lag = GaugeMetricFamily(
-            "jdi_consumer_lag", "Records not yet handled", labels=["group", "topic", "partition"]
-        )
+        lag = GaugeMetricFamily("jdi_consumer_lag", "Records not yet handled", labels=["group", "topic", "partition"])
         for broker in self._brokers:
             for subscriber in broker.subscribers:
                 consumer, group = getattr(subscriber, "consumer", None), getattr(subscriber, "group_id", "")

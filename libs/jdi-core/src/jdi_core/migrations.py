@@ -26,6 +26,4 @@ async def migrate(engine: AsyncEngine, service_schema: str, versions_dir: Path) 
     async with engine.begin() as connection:
         # Schema names come from settings, never from requests; quoted as an identifier anyway.
         await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{real_schema}"'))
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(versions_dir, real_schema, sync), "head")
-        )
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(versions_dir, real_schema, sync), "head"))

@@ -7,20 +7,42 @@ Used by tests, the demo data of ``make up`` and as the load generator of benchma
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
 _SUBJECTS_EN = (
-    "Digital Services", "Policy Integration", "Labour Market Analysis", "Client Relations", "Program Delivery",
-    "Grants and Contributions", "Corporate Planning", "Accessibility Programs", "Data Strategy", "Regional Operations",
+    "Digital Services",
+    "Policy Integration",
+    "Labour Market Analysis",
+    "Client Relations",
+    "Program Delivery",
+    "Grants and Contributions",
+    "Corporate Planning",
+    "Accessibility Programs",
+    "Data Strategy",
+    "Regional Operations",
 )
 _SUBJECTS_FR = (
-    "Services numériques", "Intégration des politiques", "Analyse du marché du travail", "Relations avec la clientèle",
-    "Prestation des programmes", "Subventions et contributions", "Planification ministérielle",
-    "Programmes d'accessibilité", "Stratégie des données", "Opérations régionales",
+    "Services numériques",
+    "Intégration des politiques",
+    "Analyse du marché du travail",
+    "Relations avec la clientèle",
+    "Prestation des programmes",
+    "Subventions et contributions",
+    "Planification ministérielle",
+    "Programmes d'accessibilité",
+    "Stratégie des données",
+    "Opérations régionales",
 )
-_ROLES = (("EX-01", "Director", "Directeur"), ("EX-02", "Executive Director", "Directeur exécutif"),
-          ("EX-03", "Director General", "Directeur général"))
-_DEPARTMENTS = (("Employment and Social Development Canada", "Emploi et Développement social Canada"),
-                ("Service Canada", "Service Canada"), ("Labour Program", "Programme du travail"))
+_ROLES = (
+    ("EX-01", "Director", "Directeur"),
+    ("EX-02", "Executive Director", "Directeur exécutif"),
+    ("EX-03", "Director General", "Directeur général"),
+)
+_DEPARTMENTS = (
+    ("Employment and Social Development Canada", "Emploi et Développement social Canada"),
+    ("Service Canada", "Service Canada"),
+    ("Labour Program", "Programme du travail"),
+)
 _LOCATIONS = ("Gatineau, Quebec", "Ottawa, Ontario", "Halifax, Nova Scotia", "Winnipeg, Manitoba")
 _MONTHS_EN = ("January", "March", "May", "June", "September", "November")
 _MONTHS_FR = ("janvier", "mars", "mai", "juin", "septembre", "novembre")
@@ -56,14 +78,29 @@ class SampleJobDescription:
     markdown: str
 
 
+class _Facts(TypedDict):
+    """The random facts one description is written around."""
+
+    job_number: str
+    position_number: str
+    location: str
+    ftes: int
+    salary: float
+    operating: int
+    day: int
+    month: int
+    year: int
+    duties: list[int]
+
+
 def generate_job_description(seed: int, language: str | None = None) -> SampleJobDescription:
     """One synthetic job description; the language is drawn from the seed unless given ("en" or "fr")."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic text, not a secret
     language = language or rng.choice(("en", "en", "fr"))
     code, role_en, role_fr = rng.choice(_ROLES)
     subject_index = rng.randrange(len(_SUBJECTS_EN))
     department_en, department_fr = rng.choice(_DEPARTMENTS)
-    facts = {
+    facts: _Facts = {
         "job_number": str(rng.randint(100_000, 109_999)),
         "position_number": str(rng.randint(10_000, 99_999)),
         "location": rng.choice(_LOCATIONS),
@@ -105,55 +142,115 @@ def generate_job_descriptions(count: int, seed: int = 0) -> Iterator[SampleJobDe
 _Blocks = tuple[str, list[tuple[str, str]], list[tuple[str, list[str]]]]
 
 
-def _english_blocks(title: str, code: str, department: str, subject: str, facts: dict) -> _Blocks:
+def _english_blocks(title: str, code: str, department: str, subject: str, facts: _Facts) -> _Blocks:
     boss = "Assistant Deputy Minister" if code == "EX-03" else "Director General"
     form = [
-        ("Position Title", title), ("Classification", code), ("Job Code", facts["job_number"]),
-        ("Position Number", facts["position_number"]), ("Department", department),
-        ("Geographic Location", facts["location"]), ("Reports to", f"{boss}, {subject.title()}"),
+        ("Position Title", title),
+        ("Classification", code),
+        ("Job Code", facts["job_number"]),
+        ("Position Number", facts["position_number"]),
+        ("Department", department),
+        ("Geographic Location", facts["location"]),
+        ("Reports to", f"{boss}, {subject.title()}"),
         ("Effective Date", f"{_MONTHS_EN[facts['month']]} {facts['day']}, {facts['year']}"),
     ]
     sections = [
-        ("General Accountability", [
-            (f"The {title} is accountable for the leadership, planning and delivery of {subject} programs "
-            "and for providing strategic advice that supports departmental priorities.")]),
-        ("Organization Structure", [
-            (f"The position is one of several executive positions reporting to the {boss}. Reporting to the "
-            "incumbent are managers responsible for policy, operations and performance reporting.")]),
-        ("Nature and Scope", [
-            (f"The directorate operates in a complex environment where {subject} must respond to changing "
-            "client needs, new legislation and the expectations of central agencies."),
-            "The incumbent must balance competing priorities and maintain strong relationships with partners."]),
-        ("Dimensions", [f"FTEs: {facts['ftes']}", f"Salary budget: ${facts['salary']}M",
-                        f"Operating budget: ${facts['operating']}K"]),
-        ("Specific Accountabilities", [
-            _DUTIES_EN[index].format(subject=subject, boss=boss) for index in facts["duties"]]),
+        (
+            "General Accountability",
+            [
+                (
+                    f"The {title} is accountable for the leadership, planning and delivery of {subject} programs "
+                    "and for providing strategic advice that supports departmental priorities."
+                )
+            ],
+        ),
+        (
+            "Organization Structure",
+            [
+                (
+                    f"The position is one of several executive positions reporting to the {boss}. Reporting to the "
+                    "incumbent are managers responsible for policy, operations and performance reporting."
+                )
+            ],
+        ),
+        (
+            "Nature and Scope",
+            [
+                (
+                    f"The directorate operates in a complex environment where {subject} must respond to changing "
+                    "client needs, new legislation and the expectations of central agencies."
+                ),
+                "The incumbent must balance competing priorities and maintain strong relationships with partners.",
+            ],
+        ),
+        (
+            "Dimensions",
+            [
+                f"FTEs: {facts['ftes']}",
+                f"Salary budget: ${facts['salary']}M",
+                f"Operating budget: ${facts['operating']}K",
+            ],
+        ),
+        (
+            "Specific Accountabilities",
+            [_DUTIES_EN[index].format(subject=subject, boss=boss) for index in facts["duties"]],
+        ),
     ]
     return "Job Description", form, sections
 
 
-def _french_blocks(title: str, code: str, department: str, subject: str, facts: dict) -> _Blocks:
+def _french_blocks(title: str, code: str, department: str, subject: str, facts: _Facts) -> _Blocks:
     boss = "sous-ministre adjoint" if code == "EX-03" else "directeur général"
     form = [
-        ("Titre du poste", title), ("Groupe et niveau", code), ("Numéro d'emploi", facts["job_number"]),
-        ("Numéro du poste", facts["position_number"]), ("Ministère", department),
-        ("Emplacement géographique", facts["location"]), ("Relève de", boss),
+        ("Titre du poste", title),
+        ("Groupe et niveau", code),
+        ("Numéro d'emploi", facts["job_number"]),
+        ("Numéro du poste", facts["position_number"]),
+        ("Ministère", department),
+        ("Emplacement géographique", facts["location"]),
+        ("Relève de", boss),
         ("Date d'entrée en vigueur", f"{facts['day']} {_MONTHS_FR[facts['month']]} {facts['year']}"),
     ]
     sections = [
-        ("Responsabilités générales", [
-            (f"Le titulaire du poste de {title.lower()} est responsable de la direction, de la planification et de "
-            f"la prestation des programmes de {subject} et des conseils stratégiques qui appuient les priorités.")]),
-        ("Structure organisationnelle", [
-            (f"Le poste fait partie des postes de direction qui relèvent du {boss}. Les gestionnaires des "
-            "politiques, des opérations et des rapports sur le rendement relèvent du titulaire.")]),
-        ("Nature et portée", [
-            (f"La direction évolue dans un milieu complexe où les programmes de {subject} doivent répondre aux "
-            "besoins changeants de la clientèle et aux attentes des organismes centraux.")]),
-        ("Données chiffrées", [f"ETP : {facts['ftes']}",
-                               f"Budget salarial : {str(facts['salary']).replace('.', ',')} millions de dollars"]),
-        ("Responsabilités spécifiques", [
-            _DUTIES_FR[index].format(subject=subject, boss=boss) for index in facts["duties"]]),
+        (
+            "Responsabilités générales",
+            [
+                (
+                    f"Le titulaire du poste de {title.lower()} est responsable de la direction, de la planification "
+                    f"et de la prestation des programmes de {subject} et des conseils stratégiques qui appuient les "
+                    "priorités."
+                )
+            ],
+        ),
+        (
+            "Structure organisationnelle",
+            [
+                (
+                    f"Le poste fait partie des postes de direction qui relèvent du {boss}. Les gestionnaires des "
+                    "politiques, des opérations et des rapports sur le rendement relèvent du titulaire."
+                )
+            ],
+        ),
+        (
+            "Nature et portée",
+            [
+                (
+                    f"La direction évolue dans un milieu complexe où les programmes de {subject} doivent répondre aux "
+                    "besoins changeants de la clientèle et aux attentes des organismes centraux."
+                )
+            ],
+        ),
+        (
+            "Données chiffrées",
+            [
+                f"ETP : {facts['ftes']}",
+                f"Budget salarial : {str(facts['salary']).replace('.', ',')} millions de dollars",
+            ],
+        ),
+        (
+            "Responsabilités spécifiques",
+            [_DUTIES_FR[index].format(subject=subject, boss=boss) for index in facts["duties"]],
+        ),
     ]
     return "Description de Travail", form, sections
 

@@ -37,7 +37,8 @@ class JsonLinesSpanExporter(SpanExporter):
 
 def span_to_dict(span: ReadableSpan) -> dict[str, object]:
     context = span.get_span_context()
-    assert context is not None
+    if context is None:
+        raise ValueError(f"span {span.name!r} has no span context")
     return {
         "service": span.resource.attributes.get(SERVICE_NAME),
         "name": span.name,
