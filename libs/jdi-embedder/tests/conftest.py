@@ -1,4 +1,5 @@
 import pytest
+
 from jdi_embedder import OnnxEmbedder
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from jdi_embedder import (
     MAX_TOKENS,
     MODEL_ID,

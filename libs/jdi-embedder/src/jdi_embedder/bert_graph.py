@@ -6,6 +6,7 @@ in the embedder so it stays visible and testable.
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import onnx
@@ -22,7 +23,7 @@ class BertConfig:
     layer_norm_eps: float
 
     @classmethod
-    def from_hf_config(cls, config: dict) -> "BertConfig":
+    def from_hf_config(cls, config: dict[str, Any]) -> "BertConfig":
         return cls(
             hidden_size=config["hidden_size"],
             num_heads=config["num_attention_heads"],
@@ -41,7 +42,7 @@ class _GraphBuilder:
         self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
-    def op(self, op_type: str, *inputs: str, **attrs) -> str:
+    def op(self, op_type: str, *inputs: str, **attrs: Any) -> str:
         self._count += 1
         out = f"{op_type.lower()}_{self._count}"
         self.nodes.append(helper.make_node(op_type, list(inputs), [out], **attrs))
@@ -79,7 +80,9 @@ def build_bert_graph(weights: dict[str, np.ndarray], config: BertConfig) -> onnx
     word = g.op("Gather", g.const("word_embeddings", weights["embeddings.word_embeddings.weight"]), "input_ids")
     seq_len = g.op("Gather", g.op("Shape", "input_ids"), axis1, axis=0)
     positions = g.op("Range", axis0, seq_len, one_i)
-    position = g.op("Gather", g.const("position_embeddings", weights["embeddings.position_embeddings.weight"]), positions)
+    position = g.op(
+        "Gather", g.const("position_embeddings", weights["embeddings.position_embeddings.weight"]), positions
+    )
     token_type = g.const("token_type_0", weights["embeddings.token_type_embeddings.weight"][0])
     hidden = layer_norm(g.op("Add", g.op("Add", word, position), token_type), "embeddings.LayerNorm")
 
@@ -89,9 +92,15 @@ def build_bert_graph(weights: dict[str, np.ndarray], config: BertConfig) -> onnx
 
     for i in range(config.num_layers):
         p = f"encoder.layer.{i}"
-        q = g.op("Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.query"), split_heads), perm=[0, 2, 1, 3])
-        k = g.op("Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.key"), split_heads), perm=[0, 2, 3, 1])
-        v = g.op("Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.value"), split_heads), perm=[0, 2, 1, 3])
+        q = g.op(
+            "Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.query"), split_heads), perm=[0, 2, 1, 3]
+        )
+        k = g.op(
+            "Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.key"), split_heads), perm=[0, 2, 3, 1]
+        )
+        v = g.op(
+            "Transpose", g.op("Reshape", linear(hidden, f"{p}.attention.self.value"), split_heads), perm=[0, 2, 1, 3]
+        )
         scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), scale), mask)
         context = g.op("MatMul", g.op("Softmax", scores, axis=-1), v)
         context = g.op("Reshape", g.op("Transpose", context, perm=[0, 2, 1, 3]), merge_heads)

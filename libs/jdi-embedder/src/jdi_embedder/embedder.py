@@ -50,7 +50,8 @@ def mean_pool_normalise(hidden: np.ndarray, attention_mask: np.ndarray) -> np.nd
     summed = (hidden * mask).sum(axis=1)
     pooled = summed / np.clip(mask.sum(axis=1), 1e-9, None)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    normalised: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return normalised
 
 
 def _cached_graph(files: ModelFiles, cache_dir: Path) -> Path:

@@ -6,6 +6,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from safetensors.numpy import load as load_safetensors
@@ -21,7 +22,7 @@ class ModelFilesMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class ModelFiles:
-    config: dict
+    config: dict[str, Any]
     tokenizer_json: str
     weights: dict[str, np.ndarray]
     weights_sha256: str
