@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.datastructures import UploadFile
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import and_, or_, select
+from starlette.datastructures import UploadFile
 
 from jdi_core.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
 from jdi_core.identity import document_id_for
@@ -214,9 +214,7 @@ async def list_documents(
 
 
 @router.get("/{document_id}", response_model=DocumentView, summary="A document with its stage statuses")
-async def get_document(
-    request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)
-) -> DocumentView:
+async def get_document(request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)) -> DocumentView:
     row = await _row(request, document_id)
     return DocumentView(
         **_summary(row).model_dump(),
@@ -232,9 +230,7 @@ async def get_document(
 
 
 @router.get("/{document_id}/analysis", summary="Skills, quality, inclusive-language findings, compliance")
-async def get_analysis(
-    request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)
-) -> dict[str, Any]:
+async def get_analysis(request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)) -> dict[str, Any]:
     row = await _row(request, document_id)
     if row.analysis is None:
         raise ApiError(404, "not_analyzed", f"Document {document_id} has no analysis yet.")
@@ -255,9 +251,7 @@ async def delete_document(
 
 async def _row(request: Request, document_id: str) -> Any:
     async with request.app.state.engine.connect() as connection:
-        row = (
-            await connection.execute(select(documents).where(documents.c.document_id == document_id))
-        ).first()
+        row = (await connection.execute(select(documents).where(documents.c.document_id == document_id))).first()
     if row is None:
         raise ApiError(404, "not_found", f"No document {document_id}.")
     return row

@@ -37,9 +37,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"location": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()[:20]
-        ]
+        errors = [{"location": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()[:20]]
         return problem(request, 422, "invalid_request", "The request is not valid.", errors=errors)
 
     @app.exception_handler(KafkaError)

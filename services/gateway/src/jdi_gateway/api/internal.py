@@ -7,7 +7,9 @@ import httpx
 from jdi_gateway.api.errors import ApiError
 
 
-async def call_internal(client: httpx.AsyncClient, service: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+async def call_internal(
+    client: httpx.AsyncClient, service: str, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
     """A successful answer, or an ApiError: 503 `<service>_unavailable` when the service does not
     answer, its 404 passed through as `not_found`, anything else 502 `<service>_failed`."""
     try:

@@ -39,7 +39,10 @@ async def search(
     }
     started = time.perf_counter()
     result = await _internal(
-        request, "POST", "/internal/v1/search", json={"query": q, "filters": filters, "page": page, "page_size": page_size}
+        request,
+        "POST",
+        "/internal/v1/search",
+        json={"query": q, "filters": filters, "page": page, "page_size": page_size},
     )
     latency_ms = (time.perf_counter() - started) * 1000
     async with request.app.state.engine.begin() as connection:

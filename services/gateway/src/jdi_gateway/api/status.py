@@ -35,7 +35,7 @@ def status_of(row: Any) -> Status:
         return "complete"
     for name in ("analyzed", "embedded", "parsed"):
         if stages[name].done:
-            return name  # type: ignore[return-value]
+            return name
     return "received"
 
 

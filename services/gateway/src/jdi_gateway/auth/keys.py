@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlalchemy import func, select, update
@@ -72,7 +72,9 @@ async def find_caller(engine: AsyncEngine, secret: str) -> Caller | None:
     return Caller(row.key_id, row.name, frozenset(row.scopes)) if row else None
 
 
-def require(scope: Scope):  # noqa: ANN201 - returns a FastAPI dependency
+def require(scope: Scope) -> Any:
+    """A FastAPI dependency (`Depends` is typed Any) giving the caller whose API key holds `scope`."""
+
     async def authorised_caller(
         request: Request,
         x_api_key: Annotated[str | None, Header()] = None,

@@ -99,13 +99,14 @@ class Projector:
     async def on_rejected(self, message: KafkaMessage) -> None:
         event = DocumentRejected.from_bytes(message.body)
         data = event.data
-        if data.document_id is None:
+        document_id = data.document_id
+        if document_id is None:
             return  # nothing to attach it to; the event stays on its topic for upstream
 
         async def apply(connection: AsyncConnection, row: Any) -> None:
             await _set(
                 connection,
-                data.document_id,
+                document_id,
                 rejected_at=event.time,
                 rejection=data.model_dump(mode="json"),
                 file_name=data.file_name if row is None else row.file_name,
@@ -132,7 +133,7 @@ class Projector:
         await self._apply(event, apply)
 
     async def _apply(self, event: CloudEvent[Any], apply: Any) -> None:
-        document_id = event.subject or getattr(event.data, "document_id")
+        document_id = event.subject or event.data.document_id
         async with self._engine.begin() as connection:
             first_time = await connection.execute(
                 insert(applied_events).values(event_id=event.id).on_conflict_do_nothing()
@@ -148,7 +149,11 @@ class Projector:
 
 
 async def record_received(
-    engine: AsyncEngine, document_id: str, submission_id: str, file_name: str, source_reference: str,
+    engine: AsyncEngine,
+    document_id: str,
+    submission_id: str,
+    file_name: str,
+    source_reference: str,
     trace_id: str | None,
 ) -> None:
     """The gateway's own submissions are visible as `received` before ingestion answers."""
@@ -167,7 +172,5 @@ async def record_received(
 async def _set(connection: AsyncConnection, document_id: str, **values: Any) -> None:
     await connection.execute(insert(documents).values(document_id=document_id).on_conflict_do_nothing())
     await connection.execute(
-        update(documents)
-        .where(documents.c.document_id == document_id)
-        .values(updated_at=func.now(), **values)
+        update(documents).where(documents.c.document_id == document_id).values(updated_at=func.now(), **values)
     )
