@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from jdi_core.events import Section
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta

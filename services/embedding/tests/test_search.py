@@ -1,34 +1,95 @@
 import pytest
+from pydantic import ValidationError
+
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.search import HybridSearch, Pagination, SearchError, SearchQuery
 from jdi_embedding.vectors import ChunkFilters, QdrantVectorStore
 from jdi_embedding.vectors.indexing import index_document
-from pydantic import ValidationError
 
 from .conftest import meta, section
 
 # Synthetic job descriptions: (id, title, language, classification, sections).
 DOCUMENTS = [
-    ("hr", "Director, Human Resources", "en", "EX-01", [
-        ("general_accountability", "General Accountability", "Leads recruitment, staffing, labour relations and employee wellness."),
-        ("dimensions", "Dimensions", "Salary budget of four million dollars for forty employees."),
-    ]),
-    ("it", "Director, Information Technology", "en", "EX-01", [
-        ("general_accountability", "General Accountability", "Leads software development, cloud infrastructure and cyber security."),
-        ("dimensions", "Dimensions", "Operating budget of nine million dollars for network services."),
-    ]),
-    ("fin", "Director, Financial Management", "en", "EX-02", [
-        ("general_accountability", "General Accountability", "Directs budgeting, accounting, audit and financial reporting."),
-    ]),
-    ("rh-fr", "Directeur, Ressources humaines", "fr", "EX-01", [
-        ("general_accountability", "Responsabilité générale", "Dirige le recrutement, la dotation et les relations de travail."),
-    ]),
-    ("talent", "Manager, Talent Acquisition", "en", "EX-01", [
-        ("general_accountability", "General Accountability", "Manages hiring, staffing and employee relations programs."),
-    ]),
-    ("comms", "Director, Communications", "en", "EX-01", [
-        ("general_accountability", "General Accountability", "Directs media relations, public affairs and ministerial speeches."),
-    ]),
+    (
+        "hr",
+        "Director, Human Resources",
+        "en",
+        "EX-01",
+        [
+            (
+                "general_accountability",
+                "General Accountability",
+                "Leads recruitment, staffing, labour relations and employee wellness.",
+            ),
+            ("dimensions", "Dimensions", "Salary budget of four million dollars for forty employees."),
+        ],
+    ),
+    (
+        "it",
+        "Director, Information Technology",
+        "en",
+        "EX-01",
+        [
+            (
+                "general_accountability",
+                "General Accountability",
+                "Leads software development, cloud infrastructure and cyber security.",
+            ),
+            ("dimensions", "Dimensions", "Operating budget of nine million dollars for network services."),
+        ],
+    ),
+    (
+        "fin",
+        "Director, Financial Management",
+        "en",
+        "EX-02",
+        [
+            (
+                "general_accountability",
+                "General Accountability",
+                "Directs budgeting, accounting, audit and financial reporting.",
+            ),
+        ],
+    ),
+    (
+        "rh-fr",
+        "Directeur, Ressources humaines",
+        "fr",
+        "EX-01",
+        [
+            (
+                "general_accountability",
+                "Responsabilité générale",
+                "Dirige le recrutement, la dotation et les relations de travail.",
+            ),
+        ],
+    ),
+    (
+        "talent",
+        "Manager, Talent Acquisition",
+        "en",
+        "EX-01",
+        [
+            (
+                "general_accountability",
+                "General Accountability",
+                "Manages hiring, staffing and employee relations programs.",
+            ),
+        ],
+    ),
+    (
+        "comms",
+        "Director, Communications",
+        "en",
+        "EX-01",
+        [
+            (
+                "general_accountability",
+                "General Accountability",
+                "Directs media relations, public affairs and ministerial speeches.",
+            ),
+        ],
+    ),
 ]
 
 

@@ -2,6 +2,7 @@ import uuid
 
 import numpy as np
 import qdrant_edge as edge
+
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import chunk_sections
 from jdi_embedding.vectors import (
@@ -31,7 +32,9 @@ def test_point_ids_are_deterministic_and_model_specific() -> None:
     first = point_id("doc-1", 2, 0, MODEL)
     assert first == point_id("doc-1", 2, 0, MODEL)
     assert isinstance(first, uuid.UUID) and first.version == 5
-    assert len({first, point_id("doc-1", 3, 0, MODEL), point_id("doc-1", 2, 1, MODEL), point_id("doc-1", 2, 0, "m2")}) == 4
+    assert (
+        len({first, point_id("doc-1", 3, 0, MODEL), point_id("doc-1", 2, 1, MODEL), point_id("doc-1", 2, 0, "m2")}) == 4
+    )
 
 
 def test_collection_name_is_per_model_and_safe() -> None:
@@ -123,7 +126,9 @@ async def test_filters_restrict_hybrid_query(store: QdrantVectorStore, embedder:
     assert await documents(ChunkFilters()) == {"en-doc", "fr-doc"}
     assert await documents(ChunkFilters(language=["fr"])) == {"fr-doc"}
     assert await documents(ChunkFilters(classification=["EX-01"])) == {"en-doc"}
-    sections_hit = await store.hybrid_query(collection, dense, bm25.query_vector(query), ChunkFilters(section=["dimensions"]), 50)
+    sections_hit = await store.hybrid_query(
+        collection, dense, bm25.query_vector(query), ChunkFilters(section=["dimensions"]), 50
+    )
     assert {hit.payload["section_key"] for hit in sections_hit} == {"dimensions"}
 
 

@@ -3,12 +3,12 @@
 from typing import Any
 
 from fastapi import FastAPI
-from jdi_embedder import Embedder, OnnxEmbedder
 
 from jdi_core.broker import make_broker, publish_event, subscribe
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
+from jdi_embedder import Embedder, OnnxEmbedder
 from jdi_embedding.api import router
 from jdi_embedding.handlers import SOURCE, EmbeddingHandlers
 from jdi_embedding.search import HybridSearch

@@ -4,9 +4,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream.kafka import KafkaMessage
-from jdi_embedder import Embedder
 
 from jdi_core.events import CloudEvent, DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
+from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.vectors.indexing import index_document
 from jdi_embedding.vectors.port import VectorStore
@@ -24,9 +24,7 @@ class EmbeddingHandlers:
 
     async def on_parsed(self, message: KafkaMessage) -> None:
         parsed = DocumentParsed.from_bytes(message.body).data
-        indexed = await index_document(
-            self._store, self._embedder, DocumentMeta.from_parsed(parsed), parsed.sections
-        )
+        indexed = await index_document(self._store, self._embedder, DocumentMeta.from_parsed(parsed), parsed.sections)
         if not indexed.stored:
             return  # a newer version is already indexed; this event is stale
         embedded = Embedded(

@@ -4,9 +4,9 @@ import asyncio
 from typing import Literal
 
 import numpy as np
-from jdi_embedder import Embedder
 from pydantic import BaseModel, ConfigDict, Field
 
+from jdi_embedder import Embedder
 from jdi_embedding.vectors import bm25
 from jdi_embedding.vectors.naming import collection_name
 from jdi_embedding.vectors.port import ChunkFilters, ChunkHit, VectorStore
@@ -117,7 +117,9 @@ class HybridSearch:
         own = collection_name(self._embedder.model_id)
         active = await self._store.active_collection()
         if active is not None and active != own:
-            raise SearchError("model_mismatch", f"active collection {active!r} was not built by {self._embedder.model_id}")
+            raise SearchError(
+                "model_mismatch", f"active collection {active!r} was not built by {self._embedder.model_id}"
+            )
         return own
 
     def _page(self, collection: str, documents: list[DocumentResult], pagination: Pagination) -> SearchPage:

@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import qdrant_edge as edge
@@ -35,12 +35,14 @@ def _match(key: str, value: str) -> edge.FieldCondition:
 
 
 def to_edge_filter(filters: ChunkFilters, exclude_document_id: str | None = None) -> edge.Filter | None:
-    must = [
+    must: list[edge.ConditionType] = [
         edge.FieldCondition(key=payload_key, match=edge.MatchAny(any=values))
         for name, payload_key in FILTER_FIELDS.items()
         if (values := getattr(filters, name))
     ]
-    must_not = [_match("document_id", exclude_document_id)] if exclude_document_id is not None else []
+    must_not: list[edge.ConditionType] = (
+        [_match("document_id", exclude_document_id)] if exclude_document_id is not None else []
+    )
     if not must and not must_not:
         return None
     return edge.Filter(must=must or None, must_not=must_not or None)
@@ -103,7 +105,10 @@ class EdgeVectorStore:
     def _replace(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
         shard = self._shard(collection_name(model_id))
         newer = edge.Filter(
-            must=[_match("document_id", document_id), edge.FieldCondition(key="version", range=edge.RangeFloat(gt=version))]
+            must=[
+                _match("document_id", document_id),
+                edge.FieldCondition(key="version", range=edge.RangeFloat(gt=version)),
+            ]
         )
         if shard.count(edge.CountRequest(exact=True, filter=newer)):
             return False
@@ -128,7 +133,9 @@ class EdgeVectorStore:
         shard.update(edge.UpdateOperation.delete_points_by_filter(older))
         return True
 
-    async def replace_document(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
+    async def replace_document(
+        self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
+    ) -> bool:
         async with self._write_lock:
             return await asyncio.to_thread(self._replace, model_id, document_id, version, points)
 
@@ -151,14 +158,16 @@ class EdgeVectorStore:
         self, collection: str, dense: np.ndarray, sparse: models.SparseVector, filters: ChunkFilters, limit: int
     ) -> list[ChunkHit]:
         condition = to_edge_filter(filters)
-        prefetches = [edge.Prefetch(limit=limit, query=edge.Query.Nearest(dense.tolist(), using=DENSE), filter=condition)]
+        prefetches = [
+            edge.Prefetch(limit=limit, query=edge.Query.Nearest(dense.tolist(), using=DENSE), filter=condition)
+        ]
         if sparse.indices:
             prefetches.append(
                 edge.Prefetch(limit=limit, query=edge.Query.Nearest(_sparse(sparse), using=SPARSE), filter=condition)
             )
-        request = edge.QueryRequest(
-            limit=limit, prefetches=prefetches, query=edge.Fusion.Rrf(k=RRF_K), with_payload=True
-        )
+        # The stub declares Fusion.Rrf outside Fusion; at run time it is one of Fusion's variants.
+        fusion = edge.Fusion.Rrf(k=RRF_K)
+        request = edge.QueryRequest(limit=limit, prefetches=prefetches, query=fusion, with_payload=True)  # type: ignore[arg-type]
         return _hits(await asyncio.to_thread(self._shard(collection).query, request))
 
     async def dense_query(
@@ -186,7 +195,10 @@ class EdgeVectorStore:
                     with_vector=[DENSE],
                 )
             )
-            vectors.extend(record.vector[DENSE] for record in records if isinstance(record.vector, dict))
+            # Only the plain dense vector is requested, never a sparse or multi-vector.
+            vectors.extend(
+                cast(list[float], record.vector[DENSE]) for record in records if isinstance(record.vector, dict)
+            )
             if offset is None:
                 break
         if not vectors:
@@ -209,7 +221,8 @@ class EdgeVectorStore:
         pointer = self._root / ACTIVE_FILE
         if not pointer.is_file():
             return None
-        return json.loads(pointer.read_text())["collection"]
+        collection: str = json.loads(pointer.read_text())["collection"]
+        return collection
 
     async def close(self) -> None:
         async with self._write_lock:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from jdi_core.events import Section
 from jdi_embedder import Embedder
-
 from jdi_embedding.chunking import DocumentMeta, chunk_sections
 from jdi_embedding.vectors import bm25
 from jdi_embedding.vectors.naming import collection_name

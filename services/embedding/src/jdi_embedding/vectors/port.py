@@ -44,7 +44,9 @@ class VectorStore(Protocol):
         """Create the model's collection and payload indexes if missing; return its name."""
         ...
 
-    async def replace_document(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
+    async def replace_document(
+        self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
+    ) -> bool:
         """Store a version's chunks and drop the document's other versions.
 
         Returns False and writes nothing when a newer version is already stored.

@@ -6,6 +6,7 @@ tests use to exercise this adapter without a server."""
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
@@ -77,7 +78,9 @@ class QdrantVectorStore:
                 await self._client.create_payload_index(name, field, models.PayloadSchemaType.INTEGER)
         return name
 
-    async def replace_document(self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]) -> bool:
+    async def replace_document(
+        self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
+    ) -> bool:
         name = collection_name(model_id)
         newer = models.Filter(
             must=[
@@ -115,7 +118,9 @@ class QdrantVectorStore:
                 continue
             selector = _document_filter(document_id)
             removed += (await self._client.count(collection.name, count_filter=selector, exact=True)).count
-            await self._client.delete(collection.name, points_selector=models.FilterSelector(filter=selector), wait=True)
+            await self._client.delete(
+                collection.name, points_selector=models.FilterSelector(filter=selector), wait=True
+            )
         return removed
 
     async def hybrid_query(
@@ -148,7 +153,7 @@ class QdrantVectorStore:
         return [ChunkHit(score=point.score, payload=point.payload or {}) for point in response.points]
 
     async def document_dense_vectors(self, collection: str, document_id: str) -> np.ndarray:
-        vectors = []
+        vectors: list[list[float]] = []
         offset: uuid.UUID | str | int | None = None
         while True:
             records, offset = await self._client.scroll(
@@ -159,7 +164,10 @@ class QdrantVectorStore:
                 with_vectors=[DENSE],
                 with_payload=False,
             )
-            vectors.extend(record.vector[DENSE] for record in records if isinstance(record.vector, dict))
+            # Only the plain dense vector is requested, never a sparse or multi-vector.
+            vectors.extend(
+                cast(list[float], record.vector[DENSE]) for record in records if isinstance(record.vector, dict)
+            )
             if offset is None:
                 break
         if not vectors:

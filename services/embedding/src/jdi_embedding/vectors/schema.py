@@ -1,5 +1,7 @@
 """What a stored chunk looks like, shared by every adapter."""
 
+from typing import Any
+
 from jdi_embedding.vectors.port import ChunkPoint
 
 DENSE = "dense"
@@ -17,7 +19,7 @@ FILTER_FIELDS = {
 }
 
 
-def chunk_payload(point: ChunkPoint) -> dict:
+def chunk_payload(point: ChunkPoint) -> dict[str, Any]:
     chunk = point.chunk
     return {
         "document_id": chunk.document_id,
