@@ -5,6 +5,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+
 from jdi_analysis.skills.taxonomy import SkillConcept, SkillTaxonomy
 
 PREFIX = "http://data.europa.eu/esco/skill/"
@@ -47,14 +48,10 @@ def taxonomy() -> SkillTaxonomy:
     return SkillTaxonomy(
         version="test-1",
         concepts=(
-            SkillConcept(
-                PREFIX + "budget", "manage budgets", ("administer budgets", "budget")
-            ),
+            SkillConcept(PREFIX + "budget", "manage budgets", ("administer budgets", "budget")),
             SkillConcept(PREFIX + "policy", "develop policies", ("create policies",)),
             SkillConcept(PREFIX + "accounting", "accounting"),
-            SkillConcept(
-                PREFIX + "negotiate", "negotiate agreements", ("negotiate contracts",)
-            ),
+            SkillConcept(PREFIX + "negotiate", "negotiate agreements", ("negotiate contracts",)),
             SkillConcept(PREFIX + "stakeholders", "liaise with stakeholders"),
         ),
     )

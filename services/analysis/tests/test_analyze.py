@@ -1,6 +1,7 @@
 import json
 
 import pytest
+
 from jdi_analysis.analyze import (
     AnalysisInput,
     AnalysisInputError,
@@ -11,9 +12,7 @@ from jdi_core.events import Analyzed
 
 
 def _input(sections, language="en"):
-    return AnalysisInput(
-        "doc-1", 3, language, "Director, Widgets", "EX", "01", "100001", sections
-    )
+    return AnalysisInput("doc-1", 3, language, "Director, Widgets", "EX", "01", "100001", sections)
 
 
 def test_analysis_output_has_the_analyzed_event_shape(taxonomy, sections):
@@ -42,10 +41,7 @@ def test_analysis_output_has_the_analyzed_event_shape(taxonomy, sections):
     }
     texts = {key: text for key, _heading, text in sections}
     for finding in payload["findings"]:
-        assert (
-            texts[finding["section"]][finding["start"] : finding["end"]]
-            == finding["term"]
-        )
+        assert texts[finding["section"]][finding["start"] : finding["end"]] == finding["term"]
     assert payload["findings_summary"]["total"] == len(payload["findings"])
 
 
@@ -57,9 +53,7 @@ def test_output_validates_against_the_analyzed_event_contract(taxonomy, sections
 
 
 def test_skill_confidence_threshold_comes_from_settings(taxonomy, sections):
-    result = Analyzer(AnalysisSettings(skill_min_confidence=0.9), taxonomy).analyze(
-        _input(sections)
-    )
+    result = Analyzer(AnalysisSettings(skill_min_confidence=0.9), taxonomy).analyze(_input(sections))
     assert result.skills and all(s.confidence >= 0.9 for s in result.skills)
 
 

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Collection
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from jdi_analysis import api
 from jdi_analysis.comparison import ComparableDocument, SkillRef
 

@@ -20,8 +20,7 @@ def _doc(doc_id, level, skills, group="EX", sections=None):
         language="en",
         classification_group=group,
         classification_level=level,
-        sections=sections
-        or [("general_accountability", "GA", "Leads widget programs.")],
+        sections=sections or [("general_accountability", "GA", "Leads widget programs.")],
         skills=skills,
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 from faststream.kafka import TestKafkaBroker
+
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.handlers import SOURCE, AnalysisHandlers
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
@@ -76,9 +77,7 @@ def store() -> InMemoryAnalysisStore:
 
 
 @pytest.fixture
-def pipeline(
-    store: InMemoryAnalysisStore, taxonomy: SkillTaxonomy
-) -> tuple[Any, dict[Topic, list[CloudEvent[Any]]]]:
+def pipeline(store: InMemoryAnalysisStore, taxonomy: SkillTaxonomy) -> tuple[Any, dict[Topic, list[CloudEvent[Any]]]]:
     broker = make_broker(SETTINGS)
     seen: dict[Topic, list[CloudEvent[Any]]] = {Topic.ANALYZED: [], Topic.DLQ: []}
 

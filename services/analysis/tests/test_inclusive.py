@@ -2,16 +2,11 @@ from jdi_analysis.inclusive.scanner import scan_text, summarise
 
 
 def _terms(text, language="en"):
-    return [
-        (f.category, f.term)
-        for f in scan_text(text, "specific_accountabilities", language)
-    ]
+    return [(f.category, f.term) for f in scan_text(text, "specific_accountabilities", language)]
 
 
 def test_whole_words_only_never_bare_prefixes():
-    assert _terms("Responsible for responsive service.") == [
-        ("gender-coded-feminine", "responsive")
-    ]
+    assert _terms("Responsible for responsive service.") == [("gender-coded-feminine", "responsive")]
     assert _terms("A misleading report.") == []
     assert _terms("Provides leadership and leads the team.") == [
         ("gender-coded-masculine", "leadership"),
@@ -51,9 +46,7 @@ def test_young_naming_program_clients_is_not_flagged():
 
 
 def test_french_terms():
-    assert _terms(
-        "Une personne ambitieuse et empathique; personnes handicapées.", "fr"
-    ) == [
+    assert _terms("Une personne ambitieuse et empathique; personnes handicapées.", "fr") == [
         ("gender-coded-masculine", "ambitieuse"),
         ("gender-coded-feminine", "empathique"),
         ("disability", "handicapées"),
@@ -61,20 +54,11 @@ def test_french_terms():
 
 
 def test_bilingual_documents_are_scanned_in_both_languages():
-    assert (
-        len(
-            scan_text(
-                "An ambitious leader. Une personne ambitieuse.", "other", "bilingual"
-            )
-        )
-        == 3
-    )
+    assert len(scan_text("An ambitious leader. Une personne ambitieuse.", "other", "bilingual")) == 3
 
 
 def test_summary_counts_categories_and_gender_coding():
-    findings = scan_text(
-        "Competitive, decisive, dominant leader who is also supportive.", "other", "en"
-    )
+    findings = scan_text("Competitive, decisive, dominant leader who is also supportive.", "other", "en")
     summary = summarise(findings)
     assert summary.total == 5
     assert summary.by_category == {

@@ -13,9 +13,7 @@ def test_syllable_counts():
 
 
 def test_sentences_cut_ocr_run_on_text_without_full_stops():
-    text = " ".join(
-        ["provide strategic advice to senior management on program matters"] * 20
-    )
+    text = " ".join(["provide strategic advice to senior management on program matters"] * 20)
     spans = sentences(text)
     assert len(spans) == 5  # 180 words
     assert all(len(s.text.split()) <= MAX_SENTENCE_WORDS for s in spans)
@@ -49,18 +47,8 @@ def test_french_uses_kandel_moles():
 
 
 def test_passive_voice_is_counted_in_english_and_french():
-    assert (
-        measure_clarity(
-            "The budget was approved by the board. The Director leads."
-        ).passive_sentences
-        == 1
-    )
-    assert (
-        measure_clarity(
-            "Le budget est approuvé par le conseil.", "fr"
-        ).passive_sentences
-        == 1
-    )
+    assert measure_clarity("The budget was approved by the board. The Director leads.").passive_sentences == 1
+    assert measure_clarity("Le budget est approuvé par le conseil.", "fr").passive_sentences == 1
 
 
 def test_acronyms_defined_in_parentheses_or_spelled_out_are_not_flagged():
@@ -81,16 +69,12 @@ def test_missing_and_thin_sections_lower_completeness_with_suggestions():
     completeness = report.component("completeness")
     assert completeness.score < 10
     assert "Add a Nature and Scope section." in completeness.suggestions
-    assert any(
-        s.startswith("Expand General Accountability") for s in completeness.suggestions
-    )
+    assert any(s.startswith("Expand General Accountability") for s in completeness.suggestions)
 
 
 def test_score_is_weighted_mean_of_components_and_differs_between_documents(sections):
     good = score_quality(sections, "en")
-    weighted = sum(c.score * c.weight for c in good.components) / sum(
-        c.weight for c in good.components
-    )
+    weighted = sum(c.score * c.weight for c in good.components) / sum(c.weight for c in good.components)
     assert abs(good.score - round(weighted, 1)) < 0.11
     poor = score_quality(
         [("other", "x", "The TLA and the FLA were reviewed by the XYZ committee.")],

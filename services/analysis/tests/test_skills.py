@@ -1,6 +1,7 @@
 import gzip
 
 import pytest
+
 from jdi_analysis.skills.matcher import SkillMatcher, SkillMatcherSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy, TaxonomyError
 
@@ -23,9 +24,7 @@ def test_preferred_label_matches_inflected_text_with_exact_offsets(taxonomy):
 
 
 def test_alias_match_reports_preferred_label_and_alias_confidence(taxonomy):
-    matches = SkillMatcher(taxonomy).extract(
-        [("qualifications", "Q", "Able to negotiate contracts.")]
-    )
+    matches = SkillMatcher(taxonomy).extract([("qualifications", "Q", "Able to negotiate contracts.")])
     negotiate = _by_uri(matches)[PREFIX + "negotiate"]
     assert (negotiate.label, negotiate.method, negotiate.confidence) == (
         "negotiate agreements",
@@ -37,41 +36,29 @@ def test_alias_match_reports_preferred_label_and_alias_confidence(taxonomy):
 def test_one_word_labels_match_the_word_not_its_stem(taxonomy):
     matcher = SkillMatcher(taxonomy)
     assert PREFIX + "accounting" not in _by_uri(
-        matcher.extract(
-            [("general_accountability", "G", "Accountability for results.")]
-        )
+        matcher.extract([("general_accountability", "G", "Accountability for results.")])
     )
-    assert PREFIX + "accounting" in _by_uri(
-        matcher.extract([("knowledge", "K", "Knowledge of accounting.")])
-    )
+    assert PREFIX + "accounting" in _by_uri(matcher.extract([("knowledge", "K", "Knowledge of accounting.")]))
 
 
 def test_one_word_aliases_are_not_used(taxonomy):
-    matches = SkillMatcher(taxonomy).extract(
-        [("knowledge", "K", "The budget is large.")]
-    )
+    matches = SkillMatcher(taxonomy).extract([("knowledge", "K", "The budget is large.")])
     assert PREFIX + "budget" not in _by_uri(matches)
 
 
 def test_phrase_does_not_span_punctuation(taxonomy):
-    matches = SkillMatcher(taxonomy).extract(
-        [("knowledge", "K", "Develop, policies and rules.")]
-    )
+    matches = SkillMatcher(taxonomy).extract([("knowledge", "K", "Develop, policies and rules.")])
     assert PREFIX + "policy" not in _by_uri(matches)
 
 
 def test_sections_without_skills_are_ignored(taxonomy):
-    matches = SkillMatcher(taxonomy).extract(
-        [("working_conditions", "W", "Manage budgets under pressure.")]
-    )
+    matches = SkillMatcher(taxonomy).extract([("working_conditions", "W", "Manage budgets under pressure.")])
     assert matches == []
 
 
 def test_min_confidence_drops_alias_matches(taxonomy):
     matcher = SkillMatcher(taxonomy, settings=SkillMatcherSettings(min_confidence=0.9))
-    matches = matcher.extract(
-        [("knowledge", "K", "Negotiate contracts and manage budgets.")]
-    )
+    matches = matcher.extract([("knowledge", "K", "Negotiate contracts and manage budgets.")])
     assert set(_by_uri(matches)) == {PREFIX + "budget"}
 
 
@@ -82,15 +69,11 @@ def test_one_result_per_concept_keeps_highest_confidence(taxonomy):
     assert _by_uri(matches)[PREFIX + "budget"].method == "exact"
 
 
-def test_embedding_similarity_finds_paraphrase_above_threshold(
-    taxonomy, tmp_path, FakeEmbedder
-):
+def test_embedding_similarity_finds_paraphrase_above_threshold(taxonomy, tmp_path, FakeEmbedder):
     settings = SkillMatcherSettings(similarity_threshold=0.7, cache_dir=tmp_path)
     matcher = SkillMatcher(taxonomy, FakeEmbedder(), settings)
     text = "Oversee finances, and chair meetings"
-    match = _by_uri(matcher.extract([("specific_accountabilities", "S", text)]))[
-        PREFIX + "budget"
-    ]
+    match = _by_uri(matcher.extract([("specific_accountabilities", "S", text)]))[PREFIX + "budget"]
     assert match.method == "similarity"
     assert match.evidence == "Oversee finances"
     assert text[match.start : match.end] == "Oversee finances"
@@ -98,20 +81,11 @@ def test_embedding_similarity_finds_paraphrase_above_threshold(
 
 
 def test_embedding_threshold_is_respected(taxonomy, FakeEmbedder):
-    strict = SkillMatcher(
-        taxonomy, FakeEmbedder(), SkillMatcherSettings(similarity_threshold=1.01)
-    )
-    assert (
-        strict.extract(
-            [("specific_accountabilities", "S", "Oversee finances of the unit")]
-        )
-        == []
-    )
+    strict = SkillMatcher(taxonomy, FakeEmbedder(), SkillMatcherSettings(similarity_threshold=1.01))
+    assert strict.extract([("specific_accountabilities", "S", "Oversee finances of the unit")]) == []
 
 
-def test_label_embeddings_are_cached_per_model_and_taxonomy(
-    taxonomy, tmp_path, FakeEmbedder
-):
+def test_label_embeddings_are_cached_per_model_and_taxonomy(taxonomy, tmp_path, FakeEmbedder):
     settings = SkillMatcherSettings(cache_dir=tmp_path)
     first = FakeEmbedder()
     SkillMatcher(taxonomy, first, settings).label_vectors()
@@ -129,9 +103,7 @@ def test_label_embeddings_are_cached_per_model_and_taxonomy(
 def test_packaged_esco_taxonomy_loads():
     taxonomy = SkillTaxonomy.load()
     assert len(taxonomy.concepts) > 13000
-    assert all(
-        c.uri.startswith("http://data.europa.eu/esco/skill/") for c in taxonomy.concepts
-    )
+    assert all(c.uri.startswith("http://data.europa.eu/esco/skill/") for c in taxonomy.concepts)
     assert "ESCO" in taxonomy.attribution
     labels = {c.label for c in taxonomy.concepts}
     assert {"manage budgets", "risk management", "strategic planning"} <= labels

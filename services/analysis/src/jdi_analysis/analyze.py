@@ -137,7 +137,5 @@ def _validated_sections(doc: AnalysisInput) -> list[tuple[str, str, str]]:
             )
         sections.append((section[0], section[1], section[2]))
     if not any(text.strip() for _key, _heading, text in sections):
-        raise AnalysisInputError(
-            "empty_document", "the document has no section text to analyse"
-        )
+        raise AnalysisInputError("empty_document", "the document has no section text to analyse")
     return sections

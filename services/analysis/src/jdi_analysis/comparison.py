@@ -119,19 +119,13 @@ def compare_documents(
             for k in keys
         ],
         shared_skills=_by_label([left_skills[u] for u in shared]),
-        left_only_skills=_by_label(
-            [left_skills[u] for u in left_skills.keys() - shared]
-        ),
-        right_only_skills=_by_label(
-            [right_skills[u] for u in right_skills.keys() - shared]
-        ),
+        left_only_skills=_by_label([left_skills[u] for u in left_skills.keys() - shared]),
+        right_only_skills=_by_label([right_skills[u] for u in right_skills.keys() - shared]),
         skill_overlap=round(len(shared) / len(union), 4) if union else 0.0,
     )
 
 
-def skill_gap(
-    current: Sequence[SkillRef], target: Sequence[SkillRef]
-) -> list[SkillGapItem]:
+def skill_gap(current: Sequence[SkillRef], target: Sequence[SkillRef]) -> list[SkillGapItem]:
     """Skills the target position asks for that the current one does not, most important first."""
     have = {skill.uri for skill in current}
     best: dict[str, SkillGapItem] = {}
@@ -139,8 +133,7 @@ def skill_gap(
         if skill.uri in have:
             continue
         importance = round(
-            skill.confidence
-            * SECTION_IMPORTANCE.get(skill.section, DEFAULT_IMPORTANCE),
+            skill.confidence * SECTION_IMPORTANCE.get(skill.section, DEFAULT_IMPORTANCE),
             4,
         )
         if skill.uri not in best or importance > best[skill.uri].importance:
@@ -165,10 +158,7 @@ def career_paths(
     steps = []
     for candidate in candidates:
         candidate_level = _level(candidate.classification_level)
-        if (
-            candidate.classification_group != current.classification_group
-            or candidate_level is None
-        ):
+        if candidate.classification_group != current.classification_group or candidate_level is None:
             continue
         levels_up = candidate_level - level
         if not 1 <= levels_up <= max_levels_up:
@@ -183,9 +173,7 @@ def career_paths(
                 gap=skill_gap(current.skills, candidate.skills),
             )
         )
-    return sorted(
-        steps, key=lambda s: (s.levels_up, len(s.gap), -s.similarity, s.document_id)
-    )
+    return sorted(steps, key=lambda s: (s.levels_up, len(s.gap), -s.similarity, s.document_id))
 
 
 def _texts_by_key(doc: ComparableDocument) -> dict[str, str]:
@@ -196,15 +184,10 @@ def _texts_by_key(doc: ComparableDocument) -> dict[str, str]:
     return {key: "\n".join(parts) for key, parts in texts.items()}
 
 
-def _similarities(
-    pairs: list[tuple[str, str]], language: str | None, embedder: Embedder | None
-) -> list[float]:
+def _similarities(pairs: list[tuple[str, str]], language: str | None, embedder: Embedder | None) -> list[float]:
     if embedder is not None:
         vectors = embedder.embed([text for pair in pairs for text in pair])
-        return [
-            round(float(vectors[2 * i] @ vectors[2 * i + 1]), 4)
-            for i in range(len(pairs))
-        ]
+        return [round(float(vectors[2 * i] @ vectors[2 * i + 1]), 4) for i in range(len(pairs))]
     normaliser = Normaliser("fr" if language == "fr" else "en")
     return [round(_term_cosine(normaliser, a, b), 4) for a, b in pairs]
 
@@ -213,9 +196,7 @@ def _term_cosine(normaliser: Normaliser, a: str, b: str) -> float:
     left = Counter(token.key for token in normaliser.tokens(a))
     right = Counter(token.key for token in normaliser.tokens(b))
     dot = sum(count * right[term] for term, count in left.items())
-    norm = math.sqrt(sum(c * c for c in left.values())) * math.sqrt(
-        sum(c * c for c in right.values())
-    )
+    norm = math.sqrt(sum(c * c for c in left.values())) * math.sqrt(sum(c * c for c in right.values()))
     return dot / norm if norm else 0.0
 
 

@@ -33,9 +33,7 @@ class ComplianceInput:
         return "\n".join(f"{heading}\n{text}" for _key, heading, text in self.sections)
 
     def text_of(self, key: str) -> str:
-        return "\n".join(
-            text for section_key, _heading, text in self.sections if section_key == key
-        )
+        return "\n".join(text for section_key, _heading, text in self.sections if section_key == key)
 
 
 _LANGUAGE_REQUIREMENT_RE = re.compile(
@@ -61,9 +59,7 @@ _FTE_RE = re.compile(
     r"\b(?:FTEs?|ETP|full[- ]time equivalents?|[ée]quivalents? temps plein|employees|employ[ée]s)\b",
     re.IGNORECASE,
 )
-_MONEY_RE = re.compile(
-    r"\$\s?\d|\d[\d\s.,]*\s?(?:\$|M\$|million|billion|milliard|k\$)", re.IGNORECASE
-)
+_MONEY_RE = re.compile(r"\$\s?\d|\d[\d\s.,]*\s?(?:\$|M\$|million|billion|milliard|k\$)", re.IGNORECASE)
 _EX_LEVELS = {"01", "02", "03", "04", "05"}
 
 
@@ -91,9 +87,7 @@ def _position_number(doc: ComplianceInput) -> ComplianceCheck:
         passed=bool(doc.job_number),
         why="The position number ties the work description to the position in the department's "
         "position management and pay systems.",
-        detail=f"position number {doc.job_number}"
-        if doc.job_number
-        else "no position number found",
+        detail=f"position number {doc.job_number}" if doc.job_number else "no position number found",
     )
 
 
@@ -105,9 +99,7 @@ def _core_sections(doc: ComplianceInput) -> ComplianceCheck:
         passed=not missing,
         why="The EX work description form has five mandatory parts (general accountability, organization "
         "structure, nature and scope, specific accountabilities, dimensions) that evaluators rate.",
-        detail="all core sections present"
-        if not missing
-        else "missing: " + ", ".join(missing),
+        detail="all core sections present" if not missing else "missing: " + ", ".join(missing),
     )
 
 
@@ -115,18 +107,12 @@ def _dimensions_quantified(doc: ComplianceInput) -> ComplianceCheck:
     text = doc.text_of("dimensions")
     has_money = bool(_MONEY_RE.search(text))
     has_staff = bool(_FTE_RE.search(text))
-    found = [
-        name
-        for name, ok in (("a budget figure", has_money), ("a staff count", has_staff))
-        if ok
-    ]
+    found = [name for name, ok in (("a budget figure", has_money), ("a staff count", has_staff)) if ok]
     return ComplianceCheck(
         id="dimensions-quantified",
         passed=has_money and has_staff,
         why="Dimensions (budget and staff managed) measure the position's scope in its evaluation.",
-        detail=("found " + " and ".join(found))
-        if found
-        else "no budget figure or staff count in Dimensions",
+        detail=("found " + " and ".join(found)) if found else "no budget figure or staff count in Dimensions",
     )
 
 
@@ -137,9 +123,7 @@ def _official_languages(doc: ComplianceInput) -> ComplianceCheck:
         passed=match is not None,
         why="Under the Official Languages Act (Part V) and the Treasury Board policy on official languages "
         "for people management, every position's language requirements must be identified objectively.",
-        detail=f"states: '{match.group()}'"
-        if match
-        else "no official-language requirement stated",
+        detail=f"states: '{match.group()}'" if match else "no official-language requirement stated",
     )
 
 
@@ -150,9 +134,7 @@ def _security_level(doc: ComplianceInput) -> ComplianceCheck:
         passed=match is not None,
         why="The Policy on Government Security requires each position's security screening level "
         "(reliability, secret, top secret) to be set before appointment.",
-        detail=f"states: '{match.group()}'"
-        if match
-        else "no security screening level stated",
+        detail=f"states: '{match.group()}'" if match else "no security screening level stated",
     )
 
 
@@ -163,9 +145,7 @@ def _employment_equity(doc: ComplianceInput) -> ComplianceCheck:
         passed=match is not None,
         why="The Employment Equity Act obliges federal employers to remove barriers for the four designated "
         "groups; documents used to staff a position should carry the employment-equity statement.",
-        detail=f"mentions: '{match.group()}'"
-        if match
-        else "no employment-equity statement",
+        detail=f"mentions: '{match.group()}'" if match else "no employment-equity statement",
     )
 
 

@@ -11,6 +11,7 @@ from jdi_core.events import Analyzed, DocumentAnalyzed, DocumentDeleted, Documen
 
 SOURCE = "/jdi/analysis"
 
+
 class AnalysisStore(Protocol):
     async def stored_version(self, document_id: str) -> int | None: ...
 

@@ -30,10 +30,7 @@ class LexiconEntry:
 
 def _entries(category: Category, suggestion: str, *families: str) -> list[LexiconEntry]:
     """One entry per word family; a family is its whole-word forms separated by '|'."""
-    return [
-        LexiconEntry(category, tuple(family.split("|")), suggestion)
-        for family in families
-    ]
+    return [LexiconEntry(category, tuple(family.split("|")), suggestion) for family in families]
 
 
 _MASCULINE_EN = "Gaucher et al. masculine-coded; balance with communal wording or use a neutral verb such as "
@@ -114,12 +111,8 @@ ENGLISH: list[LexiconEntry] = [
         "warm|warmth",
         "yield|yielding",
     ),
-    LexiconEntry(
-        "gendered-term", ("chairman", "chairmen"), "Use 'chair' or 'chairperson'."
-    ),
-    LexiconEntry(
-        "gendered-term", ("manpower",), "Use 'staff', 'workforce' or 'personnel'."
-    ),
+    LexiconEntry("gendered-term", ("chairman", "chairmen"), "Use 'chair' or 'chairperson'."),
+    LexiconEntry("gendered-term", ("manpower",), "Use 'staff', 'workforce' or 'personnel'."),
     LexiconEntry(
         "gendered-term",
         ("man-hours", "man hours"),
@@ -186,29 +179,22 @@ ENGLISH: list[LexiconEntry] = [
         ("wheelchair-bound", "confined to a wheelchair"),
         "Use 'wheelchair user'.",
     ),
-    LexiconEntry(
-        "disability", ("crippled", "crippling"), "Use 'severe' or 'disabling'."
-    ),
+    LexiconEntry("disability", ("crippled", "crippling"), "Use 'severe' or 'disabling'."),
     LexiconEntry("disability", ("lame",), "Use 'weak' or 'unconvincing'."),
-    LexiconEntry(
-        "disability", ("crazy", "insane"), "Use 'unexpected' or 'unreasonable'."
-    ),
-    LexiconEntry(
-        "disability", ("sanity check",), "Use 'quick check' or 'confidence check'."
-    ),
+    LexiconEntry("disability", ("crazy", "insane"), "Use 'unexpected' or 'unreasonable'."),
+    LexiconEntry("disability", ("sanity check",), "Use 'quick check' or 'confidence check'."),
     LexiconEntry("disability", ("tone-deaf",), "Use 'insensitive'."),
     LexiconEntry(
         "cultural",
         ("native english speaker", "native speaker", "native speakers"),
         "Name the language proficiency level needed.",
     ),
-    LexiconEntry(
-        "cultural", ("mother tongue",), "Name the language proficiency level needed."
-    ),
+    LexiconEntry("cultural", ("mother tongue",), "Name the language proficiency level needed."),
     LexiconEntry(
         "cultural",
         ("canadian experience",),
-        "Name the experience needed; the Ontario Human Rights Commission treats a 'Canadian experience' requirement as discrimination.",
+        "Name the experience needed; the Ontario Human Rights Commission treats a 'Canadian experience' "
+        "requirement as discrimination.",
     ),
     LexiconEntry(
         "cultural",
@@ -272,9 +258,7 @@ FRENCH: list[LexiconEntry] = [
         ("homme d'affaires", "hommes d'affaires"),
         "Utilisez « gens d'affaires ».",
     ),
-    LexiconEntry(
-        "age", ("jeune", "jeunes"), "Décrivez le travail, non l'âge de la personne."
-    ),
+    LexiconEntry("age", ("jeune", "jeunes"), "Décrivez le travail, non l'âge de la personne."),
     LexiconEntry(
         "age",
         (

@@ -44,31 +44,20 @@ def _pattern(language: str) -> tuple[re.Pattern[str], dict[str, LexiconEntry]]:
     entries = FRENCH if language == "fr" else ENGLISH
     by_form = {form.lower(): entry for entry in entries for form in entry.forms}
     # Longest first so "jeune diplômé" wins over "jeune"; whitespace in a phrase matches any run of it.
-    alternatives = [
-        r"\s+".join(map(re.escape, form.split()))
-        for form in sorted(by_form, key=len, reverse=True)
-    ]
-    pattern = re.compile(
-        rf"(?<![\w'’-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE
-    )
+    alternatives = [r"\s+".join(map(re.escape, form.split())) for form in sorted(by_form, key=len, reverse=True)]
+    pattern = re.compile(rf"(?<![\w'’-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
     return pattern, by_form
 
 
 def scan_text(text: str, section: str, language: str | None) -> list[Finding]:
     """Findings in one section; offsets index into ``text``."""
-    languages = (
-        ["en", "fr"]
-        if language == "bilingual"
-        else ["fr" if language == "fr" else "en"]
-    )
+    languages = ["en", "fr"] if language == "bilingual" else ["fr" if language == "fr" else "en"]
     findings: dict[tuple[int, int], Finding] = {}
     for lang in languages:
         pattern, by_form = _pattern(lang)
         for match in pattern.finditer(text):
             entry = by_form[" ".join(match.group().lower().split())]
-            if entry.category == "age" and _names_client_group(
-                text, match.start(), match.end()
-            ):
+            if entry.category == "age" and _names_client_group(text, match.start(), match.end()):
                 continue
             # A word in both languages' lists ("leader") is reported once.
             findings.setdefault(
@@ -85,14 +74,8 @@ def scan_text(text: str, section: str, language: str | None) -> list[Finding]:
     return sorted(findings.values(), key=lambda f: f.start)
 
 
-def scan_sections(
-    sections: Sequence[tuple[str, str, str]], language: str | None
-) -> list[Finding]:
-    return [
-        finding
-        for key, _heading, text in sections
-        for finding in scan_text(text, key, language)
-    ]
+def scan_sections(sections: Sequence[tuple[str, str, str]], language: str | None) -> list[Finding]:
+    return [finding for key, _heading, text in sections for finding in scan_text(text, key, language)]
 
 
 def summarise(findings: Sequence[Finding]) -> FindingsSummary:

@@ -33,12 +33,7 @@ def count_syllables(word: str, language: str = "en") -> int:
     lowered = word.lower()
     groups = len(_VOWEL_GROUPS["fr" if language == "fr" else "en"].findall(lowered))
     # A final mute "e" ("make", "politique") adds a vowel group but no syllable.
-    if (
-        len(lowered) > 2
-        and lowered.endswith("e")
-        and not lowered.endswith(("le", "ée"))
-        and groups > 1
-    ):
+    if len(lowered) > 2 and lowered.endswith("e") and not lowered.endswith(("le", "ée")) and groups > 1:
         groups -= 1
     return max(groups, 1)
 

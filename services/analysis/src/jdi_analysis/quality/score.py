@@ -75,25 +75,18 @@ def score_quality(
     return QualityReport(score=round(score, 1), components=components)
 
 
-def _completeness(
-    sections: Sequence[tuple[str, str, str]], weight: float
-) -> QualityComponent:
+def _completeness(sections: Sequence[tuple[str, str, str]], weight: float) -> QualityComponent:
     words_by_key: dict[str, int] = {}
     for key, _heading, text in sections:
         words_by_key[key] = words_by_key.get(key, 0) + len(text.split())
-    ratios = {
-        key: min(1.0, words_by_key.get(key, 0) / needed)
-        for key, needed in CORE_SECTIONS.items()
-    }
+    ratios = {key: min(1.0, words_by_key.get(key, 0) / needed) for key, needed in CORE_SECTIONS.items()}
     suggestions = []
     for key, needed in CORE_SECTIONS.items():
         have = words_by_key.get(key, 0)
         if have == 0:
             suggestions.append(f"Add a {_SECTION_NAMES[key]} section.")
         elif have < needed:
-            suggestions.append(
-                f"Expand {_SECTION_NAMES[key]}: {have} words, a substantive one has about {needed}."
-            )
+            suggestions.append(f"Expand {_SECTION_NAMES[key]}: {have} words, a substantive one has about {needed}.")
     present = sum(1 for key in CORE_SECTIONS if words_by_key.get(key, 0) > 0)
     return QualityComponent(
         name="completeness",
@@ -105,9 +98,7 @@ def _completeness(
     )
 
 
-def _readability(
-    body: str, language: str, settings: QualitySettings
-) -> QualityComponent:
+def _readability(body: str, language: str, settings: QualitySettings) -> QualityComponent:
     ease = reading_ease(body, language)
     score = max(0.0, min(100.0, 100 * ease.value / settings.target_reading_ease))
     suggestions = []
@@ -120,7 +111,9 @@ def _readability(
         name="readability",
         score=round(score, 1),
         weight=settings.readability,
-        explanation=f"{ease.formula} reading ease scaled so that {settings.target_reading_ease:.0f} or more scores 100.",
+        explanation=(
+            f"{ease.formula} reading ease scaled so that {settings.target_reading_ease:.0f} or more scores 100."
+        ),
         metrics={
             "formula": ease.formula,
             "reading_ease": ease.value,
@@ -136,14 +129,10 @@ def _clarity(body: str, language: str, settings: QualitySettings) -> QualityComp
     measures = measure_clarity(body, language)
     long_penalty = min(40.0, 100 * measures.long_ratio)
     passive_penalty = min(30.0, 100 * measures.passive_ratio)
-    acronym_penalty = min(
-        30.0, settings.undefined_acronym_penalty * len(measures.undefined_acronyms)
-    )
+    acronym_penalty = min(30.0, settings.undefined_acronym_penalty * len(measures.undefined_acronyms))
     suggestions = []
     if measures.long_sentences:
-        suggestions.append(
-            f"Split the {measures.long_sentences} sentences longer than {LONG_SENTENCE_WORDS} words."
-        )
+        suggestions.append(f"Split the {measures.long_sentences} sentences longer than {LONG_SENTENCE_WORDS} words.")
     if measures.passive_sentences:
         suggestions.append(
             f"Rewrite {measures.passive_sentences} passive sentences in the active voice (say who does what)."
@@ -153,9 +142,7 @@ def _clarity(body: str, language: str, settings: QualitySettings) -> QualityComp
         suggestions.append(f"Spell out these acronyms at first use: {shown}.")
     return QualityComponent(
         name="clarity",
-        score=round(
-            max(0.0, 100 - long_penalty - passive_penalty - acronym_penalty), 1
-        ),
+        score=round(max(0.0, 100 - long_penalty - passive_penalty - acronym_penalty), 1),
         weight=settings.clarity,
         explanation="100 less penalties for long sentences (up to 40), passive voice (up to 30) "
         "and acronyms never spelled out (up to 30).",

@@ -28,10 +28,7 @@ class Span:
 
 
 def words(text: str, offset: int = 0) -> list[Span]:
-    return [
-        Span(m.group(), m.start() + offset, m.end() + offset)
-        for m in WORD_RE.finditer(text)
-    ]
+    return [Span(m.group(), m.start() + offset, m.end() + offset) for m in WORD_RE.finditer(text)]
 
 
 def sentences(text: str) -> list[Span]:
@@ -57,10 +54,6 @@ def _cut_long(text: str, start: int, end: int) -> list[Span]:
     for first in range(0, len(tokens), MAX_SENTENCE_WORDS):
         group = tokens[first : first + MAX_SENTENCE_WORDS]
         piece_start = group[0].start if first else start
-        piece_end = (
-            group[-1].end
-            if first + MAX_SENTENCE_WORDS < len(tokens)
-            else start + len(stripped)
-        )
+        piece_end = group[-1].end if first + MAX_SENTENCE_WORDS < len(tokens) else start + len(stripped)
         pieces.append(Span(text[piece_start:piece_end], piece_start, piece_end))
     return pieces

@@ -50,9 +50,7 @@ class SkillMatcherSettings:
     # One-word alternative labels ("try", "guide", "rights") match ordinary prose, so they are skipped.
     min_alias_words: int = 2
     # Single-word preferred labels that are everyday words in these documents.
-    ignored_labels: frozenset[str] = frozenset(
-        {"guide", "interview", "rights", "confinement", "copying"}
-    )
+    ignored_labels: frozenset[str] = frozenset({"guide", "interview", "rights", "confinement", "copying"})
     sections: tuple[str, ...] = SKILL_SECTIONS
     cache_dir: Path | None = None
 
@@ -115,9 +113,7 @@ class SkillMatcher:
                     self._add_label(index, alias, position, preferred=False)
         return index
 
-    def _add_label(
-        self, index: _PhraseIndex, label: str, position: int, preferred: bool
-    ) -> None:
+    def _add_label(self, index: _PhraseIndex, label: str, position: int, preferred: bool) -> None:
         if label.lower() in self.settings.ignored_labels:
             return
         key = self._normaliser.key(label)
@@ -135,9 +131,7 @@ class SkillMatcher:
         found = []
         position = 0
         while position < len(tokens):
-            for length in range(
-                min(self._index.longest, len(tokens) - position), 0, -1
-            ):
+            for length in range(min(self._index.longest, len(tokens) - position), 0, -1):
                 window = tokens[position : position + length]
                 if window[0].clause != window[-1].clause:
                     continue
@@ -150,9 +144,7 @@ class SkillMatcher:
                     SkillMatch(
                         uri=self.taxonomy.concepts[concept_position].uri,
                         label=self.taxonomy.concepts[concept_position].label,
-                        confidence=self.settings.exact_confidence
-                        if preferred
-                        else self.settings.alias_confidence,
+                        confidence=self.settings.exact_confidence if preferred else self.settings.alias_confidence,
                         section=section,
                         evidence=text[first.start : last.end],
                         start=first.start,
@@ -178,16 +170,11 @@ class SkillMatcher:
         candidates = candidate_phrases(text)
         if not candidates:
             return []
-        assert self.embedder is not None
-        vectors = np.asarray(
-            self.embedder.embed([c.text for c in candidates]), dtype=np.float32
-        )
+        vectors = np.asarray(self._require_embedder().embed([c.text for c in candidates]), dtype=np.float32)
         similarities = vectors @ self.label_vectors().T
         best = similarities.argmax(axis=1)
         found = []
-        for candidate, concept_position, row in zip(
-            candidates, best, similarities, strict=True
-        ):
+        for candidate, concept_position, row in zip(candidates, best, similarities, strict=True):
             score = float(row[concept_position])
             if score < self.settings.similarity_threshold:
                 continue
@@ -210,19 +197,16 @@ class SkillMatcher:
         """Embeddings of every preferred label, computed once and cached on disk per model and taxonomy."""
         if self._label_vectors is not None:
             return self._label_vectors
-        assert self.embedder is not None
+        embedder = self._require_embedder()
         cache_file = self._cache_file()
         if cache_file is not None and cache_file.exists():
-            cached = np.load(cache_file)
+            cached: np.ndarray = np.load(cache_file)
             if cached.shape[0] == len(self.taxonomy.concepts):
                 self._label_vectors = cached
                 return cached
             logger.warning("ignoring stale label embedding cache %s", cache_file)
         labels = [concept.label for concept in self.taxonomy.concepts]
-        batches = [
-            self.embedder.embed(labels[i : i + _EMBED_BATCH])
-            for i in range(0, len(labels), _EMBED_BATCH)
-        ]
+        batches = [embedder.embed(labels[i : i + _EMBED_BATCH]) for i in range(0, len(labels), _EMBED_BATCH)]
         vectors = np.vstack(batches).astype(np.float32)
         if cache_file is not None:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -233,14 +217,14 @@ class SkillMatcher:
         self._label_vectors = vectors
         return vectors
 
+    def _require_embedder(self) -> Embedder:
+        if self.embedder is None:
+            raise RuntimeError("similarity matching needs an embedder")
+        return self.embedder
+
     def _cache_file(self) -> Path | None:
         if self.settings.cache_dir is None or self.embedder is None:
             return None
         model = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.embedder.model_id)
-        digest = hashlib.sha256(
-            f"{self.embedder.model_id}|{self.taxonomy.version}".encode()
-        ).hexdigest()[:12]
-        return (
-            self.settings.cache_dir
-            / f"esco-labels-{model}-{self.taxonomy.version}-{digest}.npy"
-        )
+        digest = hashlib.sha256(f"{self.embedder.model_id}|{self.taxonomy.version}".encode()).hexdigest()[:12]
+        return self.settings.cache_dir / f"esco-labels-{model}-{self.taxonomy.version}-{digest}.npy"

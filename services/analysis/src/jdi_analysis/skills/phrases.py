@@ -49,9 +49,7 @@ _IGNORED = {
     },
 }
 _STEMMERS = {"en": "english", "fr": "french"}
-_CLAUSE_BREAK_RE = re.compile(
-    r"[,;:()]|\s(?:and|as well as|including|et|ainsi que|notamment)\s", re.IGNORECASE
-)
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()]|\s(?:and|as well as|including|et|ainsi que|notamment)\s", re.IGNORECASE)
 MIN_CANDIDATE_WORDS = 2
 MAX_CANDIDATE_WORDS = 12
 
@@ -87,18 +85,12 @@ class Normaliser:
             lowered = word.text.lower().replace("’", "'")
             if lowered in self._ignored:
                 continue
-            result.append(
-                Token(self._stem(lowered), "=" + lowered, word.start, word.end, clause)
-            )
+            result.append(Token(self._stem(lowered), "=" + lowered, word.start, word.end, clause))
         return result
 
     def key(self, phrase: str) -> tuple[str, ...]:
         """Index key of a label; empty for a one-word label that is not a plain word of 3+ letters."""
-        lowered = [
-            w
-            for w in WORD_RE.findall(phrase.lower().replace("’", "'"))
-            if w not in self._ignored
-        ]
+        lowered = [w for w in WORD_RE.findall(phrase.lower().replace("’", "'")) if w not in self._ignored]
         if len(lowered) == 1:
             plain = lowered[0] == phrase.strip().lower() and len(lowered[0]) >= 3
             return ("=" + lowered[0],) if plain else ()

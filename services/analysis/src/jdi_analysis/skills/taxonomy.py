@@ -31,9 +31,7 @@ class SkillConcept:
 class SkillTaxonomy:
     version: str
     concepts: tuple[SkillConcept, ...]
-    attribution: str = (
-        "This service uses the ESCO classification of the European Commission."
-    )
+    attribution: str = "This service uses the ESCO classification of the European Commission."
 
     @classmethod
     def load(cls, path: Path = DEFAULT_TAXONOMY_PATH) -> "SkillTaxonomy":
@@ -42,9 +40,7 @@ class SkillTaxonomy:
                 payload = json.load(handle)
             prefix = payload["uri_prefix"]
             concepts = tuple(
-                SkillConcept(
-                    uri=prefix + row[0], label=row[1], alt_labels=tuple(row[2:])
-                )
+                SkillConcept(uri=prefix + row[0], label=row[1], alt_labels=tuple(row[2:]))
                 for row in payload["concepts"]
             )
             return cls(
@@ -60,9 +56,7 @@ class SkillTaxonomy:
             IndexError,
             TypeError,
         ) as exc:
-            raise TaxonomyError(
-                f"cannot load skill taxonomy from {path}: {exc}"
-            ) from exc
+            raise TaxonomyError(f"cannot load skill taxonomy from {path}: {exc}") from exc
 
     def by_uri(self) -> dict[str, SkillConcept]:
         return {concept.uri: concept for concept in self.concepts}

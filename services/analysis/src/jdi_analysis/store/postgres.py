@@ -1,11 +1,11 @@
 """Analysis results on PostgreSQL; a replay of an older version never overwrites a newer one."""
 
-from jdi_core.events import Analyzed, Parsed, Skill
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jdi_analysis.store.tables import analyses, document_skills
+from jdi_core.events import Analyzed, Parsed, Skill
 
 
 class PostgresAnalysisStore:
@@ -42,9 +42,7 @@ class PostgresAnalysisStore:
             )
             if written.first() is None:
                 return  # a newer version is stored: its skills stay too
-            await connection.execute(
-                delete(document_skills).where(document_skills.c.document_id == parsed.document_id)
-            )
+            await connection.execute(delete(document_skills).where(document_skills.c.document_id == parsed.document_id))
             skills = best_skill_per_uri(analyzed.skills)
             if skills:
                 await connection.execute(
@@ -63,9 +61,7 @@ class PostgresAnalysisStore:
 
     async def delete(self, document_id: str) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(
-                delete(analyses).where(analyses.c.document_id == document_id)
-            )
+            await connection.execute(delete(analyses).where(analyses.c.document_id == document_id))
 
 
 def best_skill_per_uri(skills: list[Skill]) -> list[Skill]:

@@ -24,9 +24,7 @@ class PostgresAnalysisQueries:
 
     async def documents(self, document_ids: Collection[str]) -> dict[str, ComparableDocument]:
         """The analysed documents among ``document_ids`` with sections and skills, by id."""
-        query = select(*_DOCUMENT_COLUMNS, analyses.c.sections).where(
-            analyses.c.document_id.in_(list(document_ids))
-        )
+        query = select(*_DOCUMENT_COLUMNS, analyses.c.sections).where(analyses.c.document_id.in_(list(document_ids)))
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
             documents = await _with_skills(connection, rows)
@@ -68,8 +66,7 @@ async def _with_skills(connection: AsyncConnection, rows: Sequence[Row[Any]]) ->
             classification_group=row.classification_group,
             classification_level=row.classification_level,
             sections=[
-                (section["key"], section["heading"], section["text"])
-                for section in row._mapping.get("sections", [])
+                (section["key"], section["heading"], section["text"]) for section in row._mapping.get("sections", [])
             ],
             skills=skills.get(row.document_id, []),
         )
