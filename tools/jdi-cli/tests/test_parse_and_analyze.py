@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_cli.analyze import analyze_file_to_json

@@ -7,6 +7,7 @@ from pathlib import Path
 from aiokafka.errors import KafkaTimeoutError
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+
 from jdi_cli.files import expand_paths
 from jdi_cli.submit import SubmitOptions, submit_files
 from jdi_core.broker import make_broker

@@ -4,6 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+
 from jdi_cli.main import main
 from jdi_cli.traces import (
     TraceLookupError,
@@ -13,11 +19,6 @@ from jdi_cli.traces import (
     summarise_traces,
 )
 from jdi_core.telemetry import JsonLinesSpanExporter
-from opentelemetry import trace
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.trace import Status, StatusCode
 
 
 def tracer_for(service: str, traces_dir: Path) -> trace.Tracer:

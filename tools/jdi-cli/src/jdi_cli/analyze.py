@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, Analyzer
+from jdi_cli.files import InputFile, expand_paths
 from jdi_core.identity import document_id_for
 from jdi_ingestion.parsing import DocumentRejected, ParsedJobDescription, parse_document
 from jdi_ingestion.parsing.cli_output import UNREADABLE_FILE
-
-from jdi_cli.files import InputFile, expand_paths
 
 # The id `jdi submit` would give the same file, so local results line up with the platform's.
 SOURCE_SYSTEM = "cli"

@@ -11,23 +11,23 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jdi_cli.files import InputFile, expand_paths
 
 if TYPE_CHECKING:
-    from jdi_core.settings import KafkaSettings
-
     from jdi_cli.submit import SubmitOptions
+    from jdi_core.settings import KafkaSettings
 
 TELEMETRY_SERVICE_NAME = "jdi-cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.run(args)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,10 +83,9 @@ def _run_parse(args: argparse.Namespace) -> int:
 def _run_analyze(args: argparse.Namespace) -> int:
     from jdi_analysis.analyze import AnalysisSettings, Analyzer
     from jdi_analysis.skills.taxonomy import SkillTaxonomy
+    from jdi_cli.analyze import write_analyze_output
     from jdi_embedder import ModelFilesMissing, OnnxEmbedder
     from jdi_embedder.embedder import default_cache_dir
-
-    from jdi_cli.analyze import write_analyze_output
 
     embedder = None
     if not args.no_embeddings:
@@ -100,9 +99,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
 
 def _run_submit(args: argparse.Namespace) -> int:
-    from jdi_core.settings import KafkaSettings
-
     from jdi_cli.submit import SubmitOptions
+    from jdi_core.settings import KafkaSettings
 
     overrides = {"bootstrap_servers": args.bootstrap_servers, "topic_prefix": args.topic_prefix}
     settings = KafkaSettings(**{name: value for name, value in overrides.items() if value is not None})
@@ -112,11 +110,11 @@ def _run_submit(args: argparse.Namespace) -> int:
 
 async def _submit(files: list[InputFile], settings: KafkaSettings, options: SubmitOptions) -> int:
     from aiokafka.errors import KafkaError
-    from jdi_core.broker import make_broker
-    from jdi_core.telemetry import setup_telemetry
     from tqdm import tqdm
 
     from jdi_cli.submit import Problem, submit_files
+    from jdi_core.broker import make_broker
+    from jdi_core.telemetry import setup_telemetry
 
     tracer_provider = setup_telemetry(TELEMETRY_SERVICE_NAME)
     broker = make_broker(settings, tracer_provider)
@@ -142,8 +140,6 @@ async def _submit(files: list[InputFile], settings: KafkaSettings, options: Subm
 
 
 def _run_traces(args: argparse.Namespace) -> int:
-    from jdi_core.telemetry import DEFAULT_TRACES_DIR
-
     from jdi_cli.traces import (
         TraceLookupError,
         read_span_files,
@@ -152,6 +148,7 @@ def _run_traces(args: argparse.Namespace) -> int:
         spans_of_trace,
         summarise_traces,
     )
+    from jdi_core.telemetry import DEFAULT_TRACES_DIR
 
     traces_dir = args.dir or Path(os.environ.get("JDI_TRACES_DIR", DEFAULT_TRACES_DIR))
     if not traces_dir.is_dir():

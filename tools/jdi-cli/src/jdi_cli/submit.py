@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel, ValidationError
+
+from jdi_cli.files import InputFile
 from jdi_core.broker import publish_event
 from jdi_core.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Submitted
 from jdi_core.identity import document_id_for
 from jdi_core.settings import KafkaSettings
-from pydantic import BaseModel, ValidationError
-
-from jdi_cli.files import InputFile
 
 SOURCE = "/jdi/cli"
 TOO_LARGE = "too_large"
