@@ -57,11 +57,11 @@ def test_an_upload_becomes_searchable_in_one_trace(stack, client) -> None:
     def traced_services() -> set[str] | None:
         spans = spans_of(stack, accepted["trace_id"])
         services = {span["service"] for span in spans}
-        projected = {
-            span["name"] for span in spans if span["service"] == "jdi-gateway" and span["kind"] == "CONSUMER"
-        }
-        complete = len(services) == 4 and len(projected) >= 3
-        return services if complete else None
+        projected = {span["name"] for span in spans if span["service"] == "jdi-gateway" and span["kind"] == "CONSUMER"}
+        uploaded = any(span["kind"] == "SERVER" and span["name"] == "POST /v1/documents" for span in spans)
+        consumed = {span["service"] for span in spans if span["kind"] == "CONSUMER"}
+        complete = uploaded and consumed == {"jdi-ingestion", "jdi-embedding", "jdi-analysis", "jdi-gateway"}
+        return services if complete and len(projected) >= 3 else None
 
     assert poll(traced_services, timeout_s=30) == {"jdi-gateway", "jdi-ingestion", "jdi-embedding", "jdi-analysis"}
 
@@ -74,8 +74,10 @@ def test_an_upload_becomes_searchable_in_one_trace(stack, client) -> None:
     assert client.delete(f"/v1/documents/{accepted['document_id']}").status_code == 202
     poll(lambda: client.get(f"/v1/documents/{accepted['document_id']}").json()["status"] == "deleted")
     remaining = poll(
-        lambda: (r := client.get("/v1/search", params={"q": sample.title}).json()["results"]) is not None
-        and all(hit["document_id"] != accepted["document_id"] for hit in r)
+        lambda: (
+            (r := client.get("/v1/search", params={"q": sample.title}).json()["results"]) is not None
+            and all(hit["document_id"] != accepted["document_id"] for hit in r)
+        )
     )
     assert remaining
 
@@ -85,8 +87,10 @@ def test_a_json_text_submission_and_a_rejected_file(stack, client) -> None:
     response = client.post("/v1/documents", json={"file_name": "poste.md", "text": sample.markdown})
     assert response.status_code == 202
     parsed = poll(
-        lambda: (d := client.get(f"/v1/documents/{response.json()['document_id']}").json())["stages"]["parsed"]["done"]
-        and d
+        lambda: (
+            (d := client.get(f"/v1/documents/{response.json()['document_id']}").json())["stages"]["parsed"]["done"]
+            and d
+        )
     )
     assert parsed["language"] == "fr"
 
