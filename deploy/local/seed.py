@@ -29,8 +29,10 @@ def main() -> int:
             for file_name, document_id in list(pending.items()):
                 document = client.get(f"/v1/documents/{document_id}").json()
                 if document["status"] in {"complete", "rejected"}:
-                    print(f"{file_name:22} {document['status']:9} {document['classification'] or '-':6} "
-                          f"trace {document['trace_id']}  {document['title']}")
+                    print(
+                        f"{file_name:22} {document['status']:9} {document['classification'] or '-':6} "
+                        f"trace {document['trace_id']}  {document['title']}"
+                    )
                     del pending[file_name]
             time.sleep(0.5)
         for file_name in pending:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from test_analysis_corpus import corpus_files, load_document
+
 from jdi_analysis.skills.matcher import SkillMatcher, SkillMatcherSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
-from test_analysis_corpus import corpus_files, load_document
 
 
 def main(count: int, embed: bool) -> None:
@@ -23,16 +24,12 @@ def main(count: int, embed: bool) -> None:
 
         embedder = OnnxEmbedder.load()
     cache = Path(__file__).resolve().parents[2] / ".work" / "analysis-cache"
-    matcher = SkillMatcher(
-        SkillTaxonomy.load(), embedder, SkillMatcherSettings(cache_dir=cache)
-    )
+    matcher = SkillMatcher(SkillTaxonomy.load(), embedder, SkillMatcherSettings(cache_dir=cache))
     for path in corpus_files()[:count]:
         skills = matcher.extract(load_document(path).sections)
         print(f"== {path.name} ({len(skills)} skills)")
         for skill in skills:
-            print(
-                f"   {skill.method:9} {skill.confidence:.2f} {skill.label!r:45} <- {skill.evidence!r}"
-            )
+            print(f"   {skill.method:9} {skill.confidence:.2f} {skill.label!r:45} <- {skill.evidence!r}")
 
 
 if __name__ == "__main__":

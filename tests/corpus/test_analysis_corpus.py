@@ -10,6 +10,7 @@ import statistics
 from pathlib import Path
 
 import pytest
+
 from jdi_analysis.analyze import (
     AnalysisInput,
     AnalysisResult,
@@ -21,9 +22,7 @@ from jdi_analysis.skills.taxonomy import SkillTaxonomy
 pytestmark = pytest.mark.corpus
 
 # Repo root is two levels up; the corpus sits beside the repository.
-CORPUS_MARKDOWN = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "markdown"
-)
+CORPUS_MARKDOWN = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "markdown"
 
 _HEADING_KEYS = [
     (
@@ -34,9 +33,7 @@ _HEADING_KEYS = [
         "general_accountability",
     ),
     (
-        re.compile(
-            r"organi[sz]ation\w*\s*structure|^structure|hierarchy", re.IGNORECASE
-        ),
+        re.compile(r"organi[sz]ation\w*\s*structure|^structure|hierarchy", re.IGNORECASE),
         "organization_structure",
     ),
     (
@@ -144,9 +141,7 @@ def test_quality_scores_spread_across_the_corpus(analysed):
 def test_french_documents_use_the_french_formula(analysed):
     french = [result for doc, result in analysed if doc.language == "fr"]
     assert french
-    assert {r.quality.component("readability").metrics["formula"] for r in french} == {
-        "kandel-moles"
-    }
+    assert {r.quality.component("readability").metrics["formula"] for r in french} == {"kandel-moles"}
 
 
 def test_finding_offsets_point_into_their_section(analysed):
@@ -155,10 +150,7 @@ def test_finding_offsets_point_into_their_section(analysed):
         for key, _heading, text in doc.sections:
             texts.setdefault(key, []).append(text)
         for finding in result.findings:
-            assert any(
-                text[finding.start : finding.end] == finding.term
-                for text in texts[finding.section]
-            )
+            assert any(text[finding.start : finding.end] == finding.term for text in texts[finding.section])
             assert re.fullmatch(r"[\w\s/'’-]+", finding.term)
 
 

@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.search import HybridSearch
 from jdi_embedding.vectors import EdgeVectorStore

@@ -87,7 +87,7 @@ def stack(
     try:
         for name in SERVICES:
             with (logs / f"{name}.log").open("wb") as log:
-                processes[name] = subprocess.Popen(
+                processes[name] = subprocess.Popen(  # noqa: S603 - this interpreter running a service module
                     [sys.executable, "-m", f"jdi_{name}"], env=env, stdout=log, stderr=subprocess.STDOUT
                 )
         for name in SERVICES:

@@ -10,6 +10,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.app import create_app as create_analysis
 from jdi_analysis.settings import AnalysisServiceSettings
@@ -35,8 +38,6 @@ from jdi_core.samples import generate_job_description
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 from jdi_gateway.app import create_app as create_gateway
 from jdi_gateway.settings import GatewaySettings
-from pydantic import SecretStr
-from sqlalchemy import func, select
 
 pytestmark = pytest.mark.integration
 
@@ -162,9 +163,7 @@ async def test_parsed_documents_are_analysed_and_compared(analysed, internal) ->
 
 
 async def test_a_deleted_document_leaves_no_rows(analysed, internal, publish, database_settings, eventually) -> None:
-    await publish(
-        DocumentDeleted.wrap(Deleted(document_id="dir", versions_removed=[1]), source="/test", subject="dir")
-    )
+    await publish(DocumentDeleted.wrap(Deleted(document_id="dir", versions_removed=[1]), source="/test", subject="dir"))
 
     async def gone() -> bool:
         response = await internal.get("/internal/v1/career-paths/dir")

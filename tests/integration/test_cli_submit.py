@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+
 from jdi_cli.traces import read_span_files
 from jdi_core.events import DocumentSubmitted, Topic
 from jdi_core.identity import document_id_for

@@ -32,14 +32,18 @@ Directs a team of forty employees and manages an operating budget of $4.5 millio
 
 
 @pytest.fixture
-async def gateway(kafka_settings: KafkaSettings, database_settings: DatabaseSettings) -> AsyncIterator[httpx.AsyncClient]:
+async def gateway(
+    kafka_settings: KafkaSettings, database_settings: DatabaseSettings
+) -> AsyncIterator[httpx.AsyncClient]:
     ingestion = create_ingestion(IngestionSettings(kafka=kafka_settings, database=database_settings))
     gateway = create_gateway(
         GatewaySettings(kafka=kafka_settings, database=database_settings, bootstrap_api_key=SecretStr(API_KEY))
     )
     async with LifespanManager(ingestion), LifespanManager(gateway) as running:
         transport = httpx.ASGITransport(app=running.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway", headers={"X-API-Key": API_KEY}) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway", headers={"X-API-Key": API_KEY}
+        ) as client:
             yield client
 
 
@@ -62,10 +66,12 @@ async def test_an_upload_is_stored_parsed_and_projected(gateway, database_settin
 
     # Ingestion kept the original bytes in its own schema.
     engine = create_async_engine(database_settings.url.get_secret_value())
+    ingestion_schema = f"{database_settings.schema_prefix}ingestion"
     async with engine.connect() as connection:
         original = (
             await connection.execute(
-                text(f'SELECT original FROM "{database_settings.schema_prefix}ingestion".versions WHERE document_id = :id'),
+                # The schema comes from the test settings: identifiers cannot be bound parameters.
+                text(f'SELECT original FROM "{ingestion_schema}".versions WHERE document_id = :id'),  # noqa: S608
                 {"id": accepted["document_id"]},
             )
         ).scalar_one()

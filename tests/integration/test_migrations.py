@@ -55,7 +55,12 @@ async def test_migrations_match_the_declared_tables(
 
         async with engine.connect() as connection:
             diff = await connection.run_sync(differences)
-            head = (await connection.execute(text(f'SELECT version_num FROM "{real_schema}".alembic_version'))).scalars().all()
+            head = (
+                # The schema comes from the migration under test: identifiers cannot be bound parameters.
+                (await connection.execute(text(f'SELECT version_num FROM "{real_schema}".alembic_version')))  # noqa: S608
+                .scalars()
+                .all()
+            )
         assert diff == []
         assert head == [f"{service_schema}_0001"]
     finally:

@@ -18,17 +18,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 
-from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
-from test_analysis_corpus import corpus_files, load_document
+# These imports follow the sys.path entry that makes tests/corpus importable.
+from test_analysis_corpus import corpus_files, load_document  # noqa: E402
+
+from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer  # noqa: E402
+from jdi_analysis.skills.taxonomy import SkillTaxonomy  # noqa: E402
 
 PASSES = 3
 CACHE_DIR = ROOT / ".work" / "analysis-cache"
 
 
-def _measure(
-    analyzer: Analyzer, documents: list[AnalysisInput], passes: int
-) -> dict[str, float]:
+def _measure(analyzer: Analyzer, documents: list[AnalysisInput], passes: int) -> dict[str, float]:
     pass_seconds: list[float] = []
     per_document_ms: list[float] = []
     for _ in range(passes):
@@ -79,17 +79,13 @@ def main() -> None:
     print(json.dumps(results, indent=2))
 
 
-def _with_embedding(
-    taxonomy: SkillTaxonomy, documents: list[AnalysisInput]
-) -> dict[str, object]:
+def _with_embedding(taxonomy: SkillTaxonomy, documents: list[AnalysisInput]) -> dict[str, object]:
     try:
         from jdi_embedder import OnnxEmbedder
     except ImportError as exc:
         return {"skipped": f"jdi_embedder not importable: {exc}"}
     embedder = OnnxEmbedder.load()
-    analyzer = Analyzer(
-        AnalysisSettings(embedding_cache_dir=CACHE_DIR), taxonomy, embedder
-    )
+    analyzer = Analyzer(AnalysisSettings(embedding_cache_dir=CACHE_DIR), taxonomy, embedder)
     cache_was_warm = any(CACHE_DIR.glob("esco-labels-*.npy"))
     started = time.perf_counter()
     analyzer.matcher.label_vectors()

@@ -24,22 +24,23 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
+
 from jdi_analysis import api
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
+from jdi_analysis.app import MIGRATIONS
 from jdi_analysis.handlers import analysis_input, to_contract
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
-from jdi_analysis.app import MIGRATIONS
 from jdi_analysis.store.tables import SCHEMA
 from jdi_core.db import make_engine, schema_name
-from jdi_core.migrations import migrate
 from jdi_core.events import Classification, Parsed, Section
+from jdi_core.migrations import migrate
 from jdi_core.samples import generate_job_descriptions
 from jdi_core.settings import DatabaseSettings
 from jdi_embedder import OnnxEmbedder
 from jdi_ingestion.parsing import ParseLimits, parse_text
-from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTINCT_TEXTS = 300
@@ -99,7 +100,11 @@ async def median_ms(client: httpx.AsyncClient, paths: list[tuple[str, dict[str, 
         response = await client.get(path, params=params)
         timings.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
-    return {"requests": len(timings), "median_ms": round(statistics.median(timings), 2), "max_ms": round(max(timings), 2)}
+    return {
+        "requests": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "max_ms": round(max(timings), 2),
+    }
 
 
 async def run(documents: int) -> dict[str, object]:

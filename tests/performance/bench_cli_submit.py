@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
+
 from jdi_cli.files import expand_paths
 from jdi_cli.submit import SubmitOptions, submit_files
 from jdi_core.broker import make_broker

@@ -15,6 +15,7 @@ from embedding_bench import (
     title_retrieval,
     write_result,
 )
+
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.search import HybridSearch
 from jdi_embedding.vectors import EdgeVectorStore

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from bench_embedding_model import VOCABULARY
 from embedding_bench import percentiles_ms, write_result
+
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import Chunk
 from jdi_embedding.search import HybridSearch, SearchQuery
@@ -93,7 +94,7 @@ async def time_queries(search: HybridSearch, filters: ChunkFilters) -> list[floa
 
 
 async def measure(engine: str, count: int, embedder: OnnxEmbedder) -> dict:
-    points = synthetic_points(count, embedder.model_id, embedder.dimension, random.Random(5))
+    points = synthetic_points(count, embedder.model_id, embedder.dimension, random.Random(5))  # noqa: S311 - reproducible synthetic points
     with tempfile.TemporaryDirectory() as folder:
         store = ENGINES[engine](Path(folder))
         started = time.perf_counter()

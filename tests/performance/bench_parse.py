@@ -52,6 +52,8 @@ def main() -> None:
     results: dict[str, object] = {
         "command": "uv run python tests/performance/bench_parse.py",
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
+        "target": {"corpus_documents_per_second": 200, "ocr_17_kb_p50_ms": 5},
+        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     synthetic = [
         (f"sample-{s.seed}.txt", s.text.encode()) for s in generate_job_descriptions(SYNTHETIC_DOCUMENTS, seed=1)

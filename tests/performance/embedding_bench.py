@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from jdi_core.events import Section
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
@@ -29,6 +30,7 @@ def machine_info() -> dict:
         "python": sys.version.split()[0],
     }
 
+
 def write_result(name: str, result: dict) -> Path:
     out = REPO_ROOT / "bench-results" / f"{name}.json"
     out.parent.mkdir(exist_ok=True)
@@ -43,6 +45,22 @@ def write_result(name: str, result: dict) -> Path:
     return out
 
 
+def load_average() -> dict:
+    """The machine is shared: every figure is read next to how busy it was."""
+    one, five, fifteen = os.getloadavg()
+    return {"1m": round(one, 2), "5m": round(five, 2), "15m": round(fifteen, 2)}
+
+
+def chunks_per_second(embedder: Embedder, texts: list[str], repeats: int) -> list[float]:
+    """Raw model throughput: embed the same texts `repeats` times, one rate per run."""
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        embedder.embed(texts)
+        rates.append(len(texts) / (time.perf_counter() - started))
+    return rates
+
+
 def percentiles_ms(seconds: list[float]) -> dict:
     values = np.array(seconds) * 1000
     return {
@@ -51,6 +69,7 @@ def percentiles_ms(seconds: list[float]) -> dict:
         "max_ms": round(float(values.max()), 2),
         "samples": len(values),
     }
+
 
 @dataclass(frozen=True)
 class CorpusDocument:
