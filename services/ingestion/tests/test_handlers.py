@@ -10,12 +10,12 @@ from faststream.kafka import TestKafkaBroker
 from jdi_core.broker import make_broker, publish_event, subscribe
 from jdi_core.events import (
     CloudEvent,
+    DeleteRequested,
     DocumentDeleted,
     DocumentDeleteRequested,
     DocumentParsed,
     DocumentRejected,
     DocumentSubmitted,
-    DeleteRequested,
     Parsed,
     Submitted,
     Topic,
@@ -61,9 +61,7 @@ class InMemoryDocumentStore:
         self.versions: dict[str, list[StoredVersion]] = {}
 
     async def find_by_content(self, sha256: str) -> StoredVersion | None:
-        return next(
-            (v for versions in self.versions.values() for v in versions if v.record.sha256 == sha256), None
-        )
+        return next((v for versions in self.versions.values() for v in versions if v.record.sha256 == sha256), None)
 
     async def find_by_job(self, job_number: str, language: str) -> str | None:
         return next(

@@ -9,7 +9,7 @@ from typing import Any
 from faststream.kafka import KafkaMessage
 from pydantic import ValidationError
 
-from jdi_core.broker import Publish
+from jdi_core.broker import Publish, single_record
 from jdi_core.events import (
     Classification,
     Deleted,
@@ -29,6 +29,7 @@ from jdi_ingestion.store import DocumentStore, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
+
 
 class Rejection(Exception):
     def __init__(self, reason: RejectionReason, message: str) -> None:
@@ -91,7 +92,7 @@ class IngestionHandlers:
             source_reference=submission.source_reference,
             file_name=submission.file_name,
             media_type=result.media_type,
-            language=result.language,  # type: ignore[arg-type]
+            language=result.language,
             job_number=result.job_number,
             position_number=result.position_number,
             classification=(
@@ -156,9 +157,9 @@ class IngestionHandlers:
     async def _reject_unreadable(self, message: KafkaMessage, error: ValidationError) -> None:
         """An event that breaks the contract still gets an answer upstream can act on."""
         raw = _json_object(message.body)
-        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
-        record = message.raw_message
-        assert not isinstance(record, tuple)
+        data_field = raw.get("data")
+        data = data_field if isinstance(data_field, dict) else {}
+        record = single_record(message)
         key = record.key.decode(errors="replace") if record.key else None
         rejected = Rejected(
             document_id=_str_or_none(data.get("document_id")) or key,
@@ -173,9 +174,9 @@ class IngestionHandlers:
 
 
 def _original_bytes(submission: Submitted) -> bytes:
-    if submission.text is not None:
-        return submission.text.encode("utf-8")
-    assert submission.content_base64 is not None
+    if submission.content_base64 is None:
+        # The contract requires exactly one of text and content_base64.
+        return (submission.text or "").encode("utf-8")
     try:
         return base64.b64decode(submission.content_base64, validate=True)
     except binascii.Error as error:

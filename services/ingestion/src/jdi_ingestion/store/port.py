@@ -7,8 +7,12 @@ from jdi_core.events import Parsed
 
 
 class Numbered(Protocol):
-    job_number: str | None
-    position_number: str | None
+    # Read-only members, so frozen models and dataclasses match too.
+    @property
+    def job_number(self) -> str | None: ...
+
+    @property
+    def position_number(self) -> str | None: ...
 
 
 def job_key(record: Numbered) -> str | None:

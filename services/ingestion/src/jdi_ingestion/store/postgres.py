@@ -50,7 +50,7 @@ class PostgresDocumentStore:
                 .on_conflict_do_nothing()
             )
             # The row lock serialises version numbering for one document.
-            current = (
+            current: int = (
                 await connection.execute(
                     select(documents.c.current_version)
                     .where(documents.c.document_id == record.document_id)
@@ -108,9 +108,7 @@ class PostgresDocumentStore:
         async with self._engine.begin() as connection:
             removed = (
                 await connection.execute(
-                    select(versions.c.version)
-                    .where(versions.c.document_id == document_id)
-                    .order_by(versions.c.version)
+                    select(versions.c.version).where(versions.c.document_id == document_id).order_by(versions.c.version)
                 )
             ).scalars()
             numbers = list(removed)

@@ -54,7 +54,5 @@ sections = Table(
     Column("key", Text, nullable=False),
     Column("heading", Text, nullable=False),
     Column("text", Text, nullable=False),
-    ForeignKeyConstraint(
-        ["document_id", "version"], ["versions.document_id", "versions.version"], ondelete="CASCADE"
-    ),
+    ForeignKeyConstraint(["document_id", "version"], ["versions.document_id", "versions.version"], ondelete="CASCADE"),
 )
