@@ -56,7 +56,7 @@ format: install ## Format the workspace and apply ruff's safe fixes
 	$(UV) run --no-sync ruff format .
 	$(UV) run --no-sync ruff check --fix .
 
-test: install ## Lint, types, all test tiers (unit, contract, integration, e2e) under coverage with floors, audit
+test: install lint ## Lint, types, all test tiers (unit, contract, integration, e2e) under coverage with floors, audit
 	bash deploy/local/run-tests.sh
 	$(MAKE) --no-print-directory audit
 
