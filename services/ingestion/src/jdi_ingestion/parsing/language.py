@@ -1,12 +1,13 @@
 """Decide en, fr or bilingual from the share of the text written in each language.
 
-Each sentence's words are credited to English and French in proportion to the function words of each
-language it holds, so a form with both languages in one OCR line still counts both. A form whose
-minority language carries a substantial share of the words is bilingual; headings in both languages
-alone are not enough.
+Function words (articles, prepositions, conjunctions) make up a steady part of running text in both
+languages, so the proportion of each language's function words over the whole text is the proportion
+of text written in it. Headings and table cells hold few of them, so headings in both languages do not
+make a form bilingual; sentences in both languages, even mixed on one OCR line, do.
 """
 
 import re
+from collections import Counter
 
 _ENGLISH = frozenset(
     [
@@ -55,35 +56,22 @@ _FRENCH = frozenset(
         "leur",
     ]
 )
-_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
 _WORD = re.compile(r"[a-zà-ÿ]+")
-# A sentence with fewer function words than this (a heading, a table cell) says nothing reliable.
+# Fewer function words than this (a title, a list of codes) say nothing reliable.
 _MIN_FUNCTION_WORDS = 3
-# A form is bilingual when its minority language carries at least this share of the words.
+# A form is bilingual when its minority language holds at least this share of the function words.
 _BILINGUAL_MIN_SHARE = 0.2
-_BILINGUAL_MIN_WORDS = 40
+_BILINGUAL_MIN_FUNCTION_WORDS = 15
 
 
 def detect_language(text: str) -> str | None:
-    english_words, french_words = _word_counts(text)
-    total = english_words + french_words
-    if total == 0:
+    counts = Counter(_WORD.findall(text.lower()))
+    english = sum(counts[word] for word in _ENGLISH)
+    french = sum(counts[word] for word in _FRENCH)
+    total = english + french
+    if total < _MIN_FUNCTION_WORDS:
         return None
-    minority = min(english_words, french_words)
-    if minority >= _BILINGUAL_MIN_WORDS and minority / total >= _BILINGUAL_MIN_SHARE:
+    minority = min(english, french)
+    if minority >= _BILINGUAL_MIN_FUNCTION_WORDS and minority / total >= _BILINGUAL_MIN_SHARE:
         return "bilingual"
-    return "en" if english_words >= french_words else "fr"
-
-
-def _word_counts(text: str) -> tuple[float, float]:
-    """How many words of ``text`` are English and how many French (sentences without enough function
-    words are left out)."""
-    english_words = french_words = 0.0
-    for sentence in _SENTENCE_BREAK.split(text.lower()):
-        words = _WORD.findall(sentence)
-        english = sum(map(_ENGLISH.__contains__, words))
-        french = sum(map(_FRENCH.__contains__, words))
-        if english + french >= _MIN_FUNCTION_WORDS:
-            english_words += len(words) * english / (english + french)
-            french_words += len(words) * french / (english + french)
-    return english_words, french_words
+    return "en" if english >= french else "fr"

@@ -17,7 +17,7 @@ from jdi_ingestion.parsing.file_name_hints import (
     job_number_from_file_name,
     title_from_file_name,
 )
-from jdi_ingestion.parsing.headings import find_headings
+from jdi_ingestion.parsing.headings import HeadingMatch, find_headings
 from jdi_ingestion.parsing.html_text import extract_html_text
 from jdi_ingestion.parsing.language import detect_language
 from jdi_ingestion.parsing.limits import DEFAULT_LIMITS, ParseLimits
@@ -69,15 +69,10 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
     text = repair_ocr_digits(clean_text(raw_text))
     if not text:
         raise DocumentRejected(RejectionReason.EMPTY_DOCUMENT, "the document contains no text")
-    redactions = 0
     if limits.redact_personal_data:
-        text, redactions = redact_personal_data(text)
-    headings = find_headings(text)
-    if limits.redact_personal_data:
-        text, signers = redact_signature_block_names(text, signature_block_spans(headings, len(text)))
-        if signers:
-            redactions += signers
-            headings = find_headings(text)
+        text, redactions, headings = _redact_personal_data(text)
+    else:
+        redactions, headings = 0, find_headings(text)
     sections, front_matter_end = split_sections(text, headings)
     front_matter = text[: max(front_matter_end, _MIN_FRONT_MATTER)]
     if front_matter_end < _MIN_FRONT_MATTER:
@@ -123,6 +118,17 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
         warnings=warnings,
         text=text,
     )
+
+
+def _redact_personal_data(text: str) -> tuple[str, int, list[HeadingMatch]]:
+    """Redact personal data, then signers' names in the signature blocks that the headings delimit;
+    return the text, the number of redactions and the headings of the final text."""
+    text, redactions = redact_personal_data(text)
+    headings = find_headings(text)
+    text, signers = redact_signature_block_names(text, signature_block_spans(headings, len(text)))
+    if signers:
+        headings = find_headings(text)
+    return text, redactions + signers, headings
 
 
 def _first(labelled: dict[str, list[str]], field: str) -> str | None:
