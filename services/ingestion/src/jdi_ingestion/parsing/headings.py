@@ -117,15 +117,20 @@ class HeadingMatch:
 
 def find_headings(text: str) -> list[HeadingMatch]:
     found: list[HeadingMatch] = []
+    line_start = searched_to = 0
     for match in anchored_finditer(HEADING_CANDIDATE, text, _ANCHORS):
+        # Matches come in order, so each line break is searched for once (OCR lines are long).
+        newline = text.rfind("\n", searched_to, match.start())
+        if newline >= 0:
+            line_start = newline + 1
+        searched_to = match.start()
         group = match.lastgroup or ""
-        if _is_heading(text, match, line_only=group in _LINE_ONLY_GROUPS):
+        if _is_heading(text, match, line_start, line_only=group in _LINE_ONLY_GROUPS):
             found.append(HeadingMatch(_GROUP_KEYS[group], match[0], match.start(), match.end()))
     return found
 
 
-def _is_heading(text: str, match: re.Match[str], line_only: bool) -> bool:
-    line_start = text.rfind("\n", 0, match.start()) + 1
+def _is_heading(text: str, match: re.Match[str], line_start: int, line_only: bool) -> bool:
     at_line_start = _LINE_PREFIX.fullmatch(text, line_start, match.start()) is not None
     alone_on_line = _LINE_REST_IS_EMPTY.match(text, match.end()) is not None
     if at_line_start and alone_on_line:
@@ -143,7 +148,7 @@ def _is_heading(text: str, match: re.Match[str], line_only: bool) -> bool:
     if title_case and followed_by_colon:
         return True
     if title_case and len(words) > 1:
-        previous = text[: match.start()].rstrip()[-1:]
+        previous = text[max(0, match.start() - _MAX_HEADING_LINE_TAIL) : match.start()].rstrip()[-1:]
         next_word = text[match.end() : match.end() + 2].strip()[:1]
         return (at_line_start or previous in _SENTENCE_END) and (next_word.isupper() or next_word.isdigit())
     return False
@@ -151,6 +156,8 @@ def _is_heading(text: str, match: re.Match[str], line_only: bool) -> bool:
 
 def _is_short_heading_line(text: str, line_start: int, heading_end: int) -> bool:
     """A heading line of its own with a few more words ("Major Challenges for the Director")."""
-    line_end = text.find("\n", heading_end)
-    tail = text[heading_end : line_end if line_end >= 0 else len(text)].strip()
+    # Only the first characters of the rest of the line matter: a longer rest is no heading line.
+    window = text[heading_end : heading_end + _MAX_HEADING_LINE_TAIL + 3]
+    line_end = window.find("\n")
+    tail = (window if line_end < 0 else window[:line_end]).strip()
     return len(tail) <= _MAX_HEADING_LINE_TAIL and not tail.endswith(".") and not _BULLET.match(text, line_start)

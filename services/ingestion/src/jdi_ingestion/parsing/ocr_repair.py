@@ -18,7 +18,7 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": 
 # A token made of digits and look-alike letters with , or . groups, starting a run of such characters
 # that holds a real digit (the first character is one, or one follows): "IO3249", "$I.5M".
 _DAMAGED_NUMBER = re.compile(
-    r"[0-9OIl](?<![\w].)(?:(?<=[0-9])|(?=[0-9OIl,.]*[0-9]))[0-9OIl]*(?:[,.][0-9OIl]+)*(?![\w])"
+    r"[0-9OIl](?<![\w].)(?:(?<=[0-9])|(?=[0-9OIl,.]{0,30}[0-9]))[0-9OIl]*(?:[,.][0-9OIl]+)*(?![\w])"
 )
 _MONTH_DAY = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"

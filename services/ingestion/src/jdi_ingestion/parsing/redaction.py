@@ -35,10 +35,8 @@ _SIGNATURE_LABEL = re.compile(r"Signature|SIGNATURE")
 _BLOCK_LABEL = re.compile(r"(?<![\w])(?:signature|date|incumbent|titulaire)(?![\w])", re.IGNORECASE)
 _LABEL_SEPARATORS = " \t:_|"
 # Up to four name tokens separated by spaces or a comma, then only separators up to the label.
-_NAME_RUN_BEFORE_LABEL = re.compile(
-    rf"(?<![\w'’])(?:{_NAME_TOKEN.pattern})(?:,?[ \t]+(?:{_NAME_TOKEN.pattern})){{0,{_MAX_NAME_TOKENS - 1}}}[ \t:_|]*\Z"
-)
-_NAME_WINDOW = 80
+# Characters of a name token ("O'Neil", "Mary-Ann", "J.").
+_NAME_CHARACTERS = frozenset("'’-.")
 _JOINER_WINDOW = 20
 # A bare "Name"/"Nom" label also names units on forms, so there a person's name needs two tokens.
 _GENERIC_LABELS = frozenset({"name", "nom"})
@@ -260,16 +258,25 @@ def _name_end(text: str, start: int, min_tokens: int) -> int | None:
 
 def _name_before(text: str, label_start: int, floor: int) -> tuple[int, int] | None:
     """Span of a name of two or more tokens ending right before a label ("Doe, Jane  Date"), else None.
-    Form words in front of it ("Incumbent Jane Doe Signature") are not part of it."""
-    run = _NAME_RUN_BEFORE_LABEL.search(text, max(floor, label_start - _NAME_WINDOW), label_start)
-    if run is None:
+    Form words in front of it ("Incumbent Jane Doe Signature") are not part of it. Walks back token by
+    token, so the work is bounded by the name's length whatever the text around it."""
+    tokens: list[tuple[int, int]] = []
+    end = _skip_back(text, label_start, floor, _LABEL_SEPARATORS)
+    while len(tokens) < _MAX_NAME_TOKENS:
+        start = end
+        while start > floor and (text[start - 1].isalpha() or text[start - 1] in _NAME_CHARACTERS):
+            start -= 1
+        if start == end or _NAME_TOKEN.fullmatch(text, start, end) is None or _is_form_word(text[start:end]):
+            break
+        tokens.append((start, end))
+        # Tokens are separated by spaces, after an optional comma ("Hall, Karen").
+        gap = _skip_back(text, start, floor, " \t")
+        if gap == start:
+            break
+        end = gap - 1 if gap > floor and text[gap - 1] == "," else gap
+    if len(tokens) < 2 or _ends_title(text, tokens[-1][0]):
         return None
-    tokens = list(_NAME_TOKEN.finditer(text, run.start(), run.end()))
-    form_word_positions = [index for index, token in enumerate(tokens) if _is_form_word(token[0])]
-    name = tokens[form_word_positions[-1] + 1 :] if form_word_positions else tokens
-    if len(name) < 2 or _ends_title(text, name[0].start()):
-        return None
-    return name[0].start(), name[-1].end()
+    return tokens[-1][0], tokens[0][1]
 
 
 def _ends_title(text: str, start: int) -> bool:
@@ -290,6 +297,12 @@ def _continues_as_title(text: str, end: int) -> bool:
 def _is_form_word(token: str) -> bool:
     word = token.lower().strip(".")
     return word.removesuffix("'s").removesuffix("’s") in _FORM_WORDS
+
+
+def _skip_back(text: str, position: int, floor: int, characters: str) -> int:
+    while position > floor and text[position - 1] in characters:
+        position -= 1
+    return position
 
 
 def _skip(text: str, position: int, characters: str) -> int:
