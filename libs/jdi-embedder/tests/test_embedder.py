@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from jdi_embedder import (
+    INT8_MODEL_ID,
     MAX_TOKENS,
     MODEL_ID,
     ModelFilesMissing,
     OnnxEmbedder,
+    UnknownModelId,
     mean_pool_normalise,
 )
 
@@ -105,3 +107,35 @@ def test_missing_model_archive_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelFilesMissing) as error:
         OnnxEmbedder.load(cache_dir=tmp_path, model_zip=tmp_path / "absent.zip")
     assert error.value.code == "embedder_model_missing"
+
+
+def test_unknown_model_id_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UnknownModelId) as error:
+        OnnxEmbedder.load(cache_dir=tmp_path, model_id="someone/else")
+    assert error.value.code == "embedder_unknown_model"
+
+
+JOB_TEXTS = [
+    "Director of human resources and talent management",
+    "Provide strategic advice to the Deputy Minister on labour policy and legislation.",
+    "Directeur régional, Programme du travail, gestion des ressources financières",
+    "Manage a team of 40 employees delivering inspection services across the region.",
+]
+
+
+def test_int8_variant_is_its_own_model_close_to_the_float_one(
+    embedder: OnnxEmbedder, int8_embedder: OnnxEmbedder
+) -> None:
+    assert int8_embedder.model_id == INT8_MODEL_ID != embedder.model_id
+    float_vectors, int8_vectors = embedder.embed(JOB_TEXTS), int8_embedder.embed(JOB_TEXTS)
+    np.testing.assert_allclose(np.linalg.norm(int8_vectors, axis=1), 1.0, atol=1e-5)
+    assert (float_vectors * int8_vectors).sum(axis=1).min() > 0.98
+    assert not np.allclose(float_vectors, int8_vectors, atol=1e-3)  # really a different function
+
+
+def test_int8_variant_keeps_published_similarities_within_tolerance(int8_embedder: OnnxEmbedder) -> None:
+    vectors = int8_embedder.embed(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
+    expected = np.array([[1.0, 0.6660, 0.1046], [0.6660, 1.0, 0.1411], [0.1046, 0.1411, 1.0]])
+    np.testing.assert_allclose(cosine_matrix(vectors), expected, atol=0.03)

@@ -8,12 +8,17 @@ from typing import Protocol
 
 import numpy as np
 import onnxruntime as ort
+from onnxruntime.quantization import QuantType, quantize_dynamic
 from tokenizers import Encoding, Tokenizer
 
 from jdi_embedder.bert_graph import BertConfig, build_bert_graph
 from jdi_embedder.model_files import ModelFiles, packaged_model_zip, read_model_zip
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# The same weights with MatMul weights quantised to int8 per output channel: ~2x faster on
+# CPU, cosine ~0.99 to the float vectors. A different embedding function, so its own model id.
+INT8_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2+int8-dynamic"
+MODEL_IDS = (MODEL_ID, INT8_MODEL_ID)
 MAX_TOKENS = 256  # sentence-transformers max_seq_length for this model, special tokens included
 GRAPH_VERSION = 1  # bump when build_bert_graph changes, so cached graphs are rebuilt
 DEFAULT_BATCH_SIZE = 32
@@ -37,6 +42,12 @@ class Embedder(Protocol):
         ...
 
 
+class UnknownModelId(ValueError):
+    """The requested model id is not one this package can build."""
+
+    code = "embedder_unknown_model"
+
+
 def default_cache_dir() -> Path:
     configured = os.environ.get("JDI_EMBEDDER_CACHE")
     if configured:
@@ -54,6 +65,11 @@ def mean_pool_normalise(hidden: np.ndarray, attention_mask: np.ndarray) -> np.nd
     return normalised
 
 
+def _temporary_path(cache_dir: Path) -> Path:
+    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
+        return Path(tmp.name)
+
+
 def _cached_graph(files: ModelFiles, cache_dir: Path) -> Path:
     path = cache_dir / f"all-MiniLM-L6-v2-{files.weights_sha256[:16]}-g{GRAPH_VERSION}.onnx"
     if path.is_file():
@@ -61,17 +77,42 @@ def _cached_graph(files: ModelFiles, cache_dir: Path) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     model = build_bert_graph(files.weights, BertConfig.from_hf_config(files.config))
     # Write then rename so concurrent processes never load a half-written file.
-    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
-        tmp.write(model.SerializeToString())
-    os.replace(tmp.name, path)
+    temporary = _temporary_path(cache_dir)
+    temporary.write_bytes(model.SerializeToString())
+    os.replace(temporary, path)
     return path
 
 
+def _cached_int8_graph(float_graph: Path) -> Path:
+    path = float_graph.with_name(float_graph.stem + "-int8.onnx")
+    if path.is_file():
+        return path
+    temporary = _temporary_path(float_graph.parent)
+    # Per-channel scales keep cosine to the float vectors ~0.99 (per-tensor: ~0.97).
+    quantize_dynamic(
+        float_graph, temporary, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True
+    )
+    os.replace(temporary, path)
+    return path
+
+
+def cpu_threads() -> int:
+    """CPUs this process may run on (respects taskset / cgroup affinity)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class OnnxEmbedder:
-    model_id = MODEL_ID
     max_tokens = MAX_TOKENS
 
-    def __init__(self, session: ort.InferenceSession, tokenizer_json: str, dimension: int, batch_size: int) -> None:
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        tokenizer_json: str,
+        dimension: int,
+        batch_size: int,
+        model_id: str = MODEL_ID,
+    ) -> None:
+        self.model_id = model_id
         self._session = session
         # The shipped tokenizer.json truncates at 128 and pads to a fixed 128; the model
         # was trained for 256 and we pad per batch ourselves.
@@ -92,14 +133,28 @@ class OnnxEmbedder:
         threads: int | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         model_zip: Path | None = None,
+        model_id: str = MODEL_ID,
     ) -> "OnnxEmbedder":
+        if model_id not in MODEL_IDS:
+            raise UnknownModelId(f"unknown embedding model id {model_id!r}; known: {', '.join(MODEL_IDS)}")
         files = read_model_zip(model_zip or packaged_model_zip())
         graph_path = _cached_graph(files, cache_dir or default_cache_dir())
+        if model_id == INT8_MODEL_ID:
+            graph_path = _cached_int8_graph(graph_path)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        # Inference is one chain of large MatMuls: all cores inside an op, no parallel branches.
+        options.intra_op_num_threads = threads or cpu_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(str(graph_path), options, providers=["CPUExecutionProvider"])
-        return cls(session, files.tokenizer_json, dimension=files.config["hidden_size"], batch_size=batch_size)
+        return cls(
+            session,
+            files.tokenizer_json,
+            dimension=files.config["hidden_size"],
+            batch_size=batch_size,
+            model_id=model_id,
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if isinstance(texts, str):
