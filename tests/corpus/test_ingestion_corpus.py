@@ -25,6 +25,9 @@ _INCUMBENT_NAME = re.compile(
     r"(?:Incumbent|INCUMBENT|Titulaire|TITULAIRE)\s*:\s*([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
 )
 _FORM_WORDS = {"General", "Date", "Position", "Department", "Signature", "Name", "Nom", "Responsabilit"}
+# Signers written "Last, First" in digital signature stamps ("Digitally signed by Doe, Jane ... Date:").
+_STAMPED_NAME = re.compile(r"(?:\bsigned by\s+([A-Z][a-z]+, [A-Z][a-z]+)\b|\b([A-Z][a-z]+, [A-Z][a-z]+) Date\b)")
+_ROLE_WORDS = {"Minister", "Director", "Manager", "Deputy", "Assistant"}
 
 
 def _files() -> list[Path]:
@@ -124,4 +127,21 @@ def test_no_name_after_an_incumbent_label_survives(results) -> None:
                 leaked.append(path.name)
     redactions = sum(o.redactions for _, _, o in results if isinstance(o, ParsedJobDescription))
     print(f"\nredactions over the corpus: {redactions}; leaked incumbent names in {len(leaked)} files")
+    assert leaked == []
+
+
+def test_no_stamped_signer_name_survives(results) -> None:
+    checked = 0
+    leaked = []
+    for path, raw, outcome in results:
+        if not isinstance(outcome, ParsedJobDescription):
+            continue
+        for match in _STAMPED_NAME.finditer(raw):
+            name = match[1] or match[2]
+            if name.split(",")[0] in _ROLE_WORDS:
+                continue
+            checked += 1
+            if name in outcome.text:
+                leaked.append((path.name, name))
+    print(f"\nstamped signer names: {checked} checked, leaked {leaked}")
     assert leaked == []

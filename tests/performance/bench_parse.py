@@ -18,6 +18,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 PASSES = 5
 SYNTHETIC_DOCUMENTS = 2000
+HOSTILE_BYTES = 500_000
+# Repeated on one long line, these would make backtracking or rescanning patterns blow up.
+HOSTILE_UNITS = {
+    "signature_labels": "Signature ",
+    "name_labels": "Name: ",
+    "digit_lookalikes": "I.",
+    "page_words": "Page ",
+    "classification_dashes": "EX-",
+    "capitalised_words": "JANE DOE ",
+    "signature_block_dates": "SIGNATURES Jane Doe Date ",
+}
 
 
 def _measure(documents: list[tuple[str, bytes]]) -> dict[str, float]:
@@ -57,6 +68,20 @@ def _measure(documents: list[tuple[str, bytes]]) -> dict[str, float]:
     }
 
 
+def _hostile_seconds() -> dict[str, float]:
+    """Seconds to parse each hostile single-line document of HOSTILE_BYTES bytes (one run each)."""
+    seconds: dict[str, float] = {}
+    for name, unit in HOSTILE_UNITS.items():
+        data = (unit * (HOSTILE_BYTES // len(unit))).encode()
+        started = time.process_time()
+        try:
+            parse_document(data, f"{name}.txt")
+        except DocumentRejected:
+            pass
+        seconds[name] = round(time.process_time() - started, 3)
+    return seconds
+
+
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
@@ -70,6 +95,7 @@ def main() -> None:
         (f"sample-{s.seed}.txt", s.text.encode()) for s in generate_job_descriptions(SYNTHETIC_DOCUMENTS, seed=1)
     ]
     results["synthetic"] = _measure(synthetic)
+    results["hostile_500_kb_cpu_seconds"] = _hostile_seconds()
     if CORPUS.is_dir():
         corpus = [(p.name, p.read_bytes()) for p in sorted(CORPUS.rglob("*")) if p.is_file() and p.name != "README.md"]
         results["corpus"] = _measure(corpus)

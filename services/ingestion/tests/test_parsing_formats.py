@@ -243,3 +243,10 @@ def test_rejection_reasons_are_the_event_contract_codes() -> None:
     with pytest.raises(DocumentRejected) as caught:
         parse_document(b"", "empty.txt")
     assert caught.value.reason is events.RejectionReason.EMPTY_DOCUMENT
+
+
+@pytest.mark.parametrize("unit", ["Signature ", "Name: ", "I.", "Page ", "EX-", "SIGNATURES Jane Doe Date "])
+def test_long_single_line_repetitions_parse(unit: str) -> None:
+    parsed = parse_document((unit * 3000).encode(), "one-line.txt")
+    assert parsed.text
+    assert parsed.classification is None

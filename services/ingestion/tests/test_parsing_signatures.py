@@ -46,3 +46,19 @@ def test_signature_word_in_prose_is_not_a_label() -> None:
 def test_names_are_kept_when_redaction_is_off() -> None:
     parsed = parse_text(FORM, "x.txt", ParseLimits(redact_personal_data=False))
     assert all(name in parsed.text for name in NAMES) and parsed.redactions == 0
+
+
+def test_digital_signature_stamps_in_last_first_form_are_redacted() -> None:
+    stamp = (
+        "GENERAL ACCOUNTABILITY\nThe Director leads the unit.\n"
+        "Supervisor's name: Digitally signed by Brown, Debora Brown, Debora Date: 2024.08.15\n"
+        "Manager signature: by Hall, Karen Date: Date: 2025.01.29\n"
+    )
+    parsed = parse_text(stamp, "x.txt")
+    assert [name for name in ("Brown", "Debora", "Hall", "Karen") if name in parsed.text] == []
+
+
+def test_a_city_and_province_before_a_date_label_is_a_place() -> None:
+    parsed = parse_text("LOCATION: Gatineau, Quebec DATE: August 2006\nGENERAL ACCOUNTABILITY Leads.", "x.txt")
+    assert parsed.fields["location"] == "Gatineau, Quebec"
+    assert parsed.redactions == 0

@@ -1,4 +1,5 @@
-"""Replace personal data with typed placeholders: names after form labels, e-mails, phones."""
+"""Replace personal data with typed placeholders: e-mails, phones, names after form labels ("Incumbent:")
+and signers' names around "Signature" and "Date" labels."""
 
 import re
 
@@ -21,20 +22,20 @@ _PHONE_ENDINGS = (b"000 0000", b"000-0000", b"000.0000")
 _LABEL = re.compile(
     r"(?:(?<![\w])|(?<=[a-z]))(?P<label>incumbent(?:['’]s)?(?:\s+name)?|titulaire|nom\s+du\s+titulaire"
     r"|employee\s+name|name\s+of\s+(?:the\s+)?(?:incumbent|employee|supervisor|manager)|name|nom"
-    r"|signature(?:\s+of\s+(?:the\s+)?incumbent|\s+du\s+titulaire)?)"
+    r"|signature(?:\s+of\s+(?:the\s+)?incumbent|\s+du\s+titulaire)?"
+    r"|(?:digitally\s+)?signed\s+by|sign(?:é|e)\s+par)"
     r"(?P<colon>\s*[:_]+)?[ \t_]*",
     re.IGNORECASE,
 )
 # Every label starts with one of these words.
-_LABEL_ANCHORS = dict.fromkeys(("incumbent", "titulaire", "nom", "employee", "name", "signature"), 0)
+_LABEL_ANCHORS = dict.fromkeys(("incumbent", "titulaire", "nom", "employee", "name", "sign", "digitally"), 0)
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?|[A-Z]\.)")
 _MAX_NAME_TOKENS = 4
-# Capitalised "Signature" only: "the national signature initiative" is prose.
-_SIGNATURE_LABEL = re.compile(r"Signature|SIGNATURE")
+# Capitalised labels only: "the national signature initiative" is prose.
+_SIGNATURE_OR_DATE_LABEL = re.compile(r"Signature|SIGNATURE|Date|DATE")
 # Inside signature blocks, what labels the lines around a signer's name.
 _BLOCK_LABEL = re.compile(r"(?<![\w])(?:signature|date|incumbent|titulaire)(?![\w])", re.IGNORECASE)
 _LABEL_SEPARATORS = " \t:_|"
-# Up to four name tokens separated by spaces or a comma, then only separators up to the label.
 # Characters of a name token ("O'Neil", "Mary-Ann", "J.").
 _NAME_CHARACTERS = frozenset("'’-.")
 _JOINER_WINDOW = 20
@@ -66,6 +67,33 @@ _ORGANISATION_WORDS = frozenset(
         "commission",
         "council",
         "board",
+    ]
+)
+# Provinces and territories: "Gatineau, Quebec" after a location label is a place, not "Last, First".
+_PLACE_WORDS = frozenset(
+    [
+        "ontario",
+        "quebec",
+        "québec",
+        "alberta",
+        "manitoba",
+        "saskatchewan",
+        "nova",
+        "scotia",
+        "brunswick",
+        "newfoundland",
+        "labrador",
+        "prince",
+        "edward",
+        "island",
+        "british",
+        "columbia",
+        "yukon",
+        "nunavut",
+        "northwest",
+        "territories",
+        "ncr",
+        "rcn",
     ]
 )
 # What joins the words of a title or unit name ("Director, Strategic Policy", "Policy and Research").
@@ -163,9 +191,15 @@ _FORM_WORDS = (
             "associate",
             "regional",
             "svp",
+            "dir",
+            "dg",
+            "adm",
+            "sadm",
+            "dm",
         ]
     )
     | _ORGANISATION_WORDS
+    | _PLACE_WORDS
 )
 
 
@@ -180,11 +214,6 @@ def redact_personal_data(text: str) -> tuple[str, int]:
     name_spans = _names_after_labels(text) + _names_before_signature_labels(text)
     text, names = _replace_names(text, name_spans)
     return text, emails + phones + names
-
-
-def _may_hold_phone_number(text: str) -> bool:
-    zeroed = text.encode("utf-8", errors="replace").translate(_DIGITS_TO_ZERO)
-    return any(ending in zeroed for ending in _PHONE_ENDINGS)
 
 
 def redact_signature_block_names(text: str, blocks: list[tuple[int, int]]) -> tuple[str, int]:
@@ -203,6 +232,11 @@ def redact_signature_block_names(text: str, blocks: list[tuple[int, int]]) -> tu
     return _replace_names(text, spans)
 
 
+def _may_hold_phone_number(text: str) -> bool:
+    zeroed = text.encode("utf-8", errors="replace").translate(_DIGITS_TO_ZERO)
+    return any(ending in zeroed for ending in _PHONE_ENDINGS)
+
+
 def _names_after_labels(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for label in anchored_finditer(_LABEL, text, _LABEL_ANCHORS):
@@ -217,11 +251,14 @@ def _names_after_labels(text: str) -> list[tuple[int, int]]:
 
 
 def _names_before_signature_labels(text: str) -> list[tuple[int, int]]:
-    """Names written in front of a capitalised "Signature" label ("Jane Doe  Signature of Incumbent")."""
+    """Names written in front of a "Signature" label ("Jane Doe  Signature of Incumbent"), and names in
+    "Last, First" form in front of a "Date" label ("Digitally signed by Hall, Karen Date: ...")."""
     spans: list[tuple[int, int]] = []
-    for label in _SIGNATURE_LABEL.finditer(text):
+    for label in _SIGNATURE_OR_DATE_LABEL.finditer(text):
+        if label.start() > 0 and text[label.start() - 1].isalnum():
+            continue
         span = _name_before(text, label.start(), 0)
-        if span is not None:
+        if span is not None and (label[0][0] == "S" or "," in text[span[0] : span[1]]):
             spans.append(span)
     return spans
 
@@ -252,7 +289,8 @@ def _name_end(text: str, start: int, min_tokens: int) -> int | None:
             break
         tokens += 1
         end = token.end()
-        cursor = _skip(text, end, " \t")
+        # A last name may be followed by a comma ("Hall, Karen").
+        cursor = _skip(text, end + 1 if text.startswith(",", end) else end, " \t")
     return end if tokens >= min_tokens else None
 
 
