@@ -9,6 +9,7 @@ never touched.
 import re
 import unicodedata
 
+from jdi_ingestion.parsing.anchored_search import anchored_finditer
 from jdi_ingestion.parsing.classification import replace_classification_codes
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
@@ -25,7 +26,10 @@ _MONTH_DAY = re.compile(
     r"\s+([0-9OIl]{1,2})(?=,?\s+[0-9OIl]{4}\b)"
 )
 _EXTRACTION_BANNER = re.compile(r"---(?<=^---)[^\n]*---[ \t]*$", re.MULTILINE)
-_PAGE_MARKER = re.compile(r"[Pp](?<![\w][Pp])(?i:age\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3})\b\s*")
+# Tried only where "page" occurs (see anchored_search).
+_PAGE_MARKER = re.compile(
+    r"(?<![\w])page\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3}\b\s*", re.IGNORECASE
+)
 _OTHER_HORIZONTAL_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]")
 _SPACE_RUN = re.compile(r"  +")
 _LINE_END_HYPHENATION = re.compile(r"-\n(?<=[a-zà-ÿ]-\n)(?=[a-zà-ÿ])")
@@ -53,7 +57,7 @@ def _remove_page_markers(text: str) -> str:
     """Replace each "Page 2 of 4" marker and the whitespace around it with one line break."""
     pieces: list[str] = []
     position = 0
-    for marker in _PAGE_MARKER.finditer(text):
+    for marker in anchored_finditer(_PAGE_MARKER, text, {"page": 0}):
         start = marker.start()
         while start > position and text[start - 1].isspace():
             start -= 1
