@@ -6,7 +6,6 @@ of text written in it. Headings and table cells hold few of them, so headings in
 make a form bilingual; sentences in both languages, even mixed on one OCR line, do.
 """
 
-import re
 from collections import Counter
 
 _ENGLISH = frozenset(
@@ -56,7 +55,6 @@ _FRENCH = frozenset(
         "leur",
     ]
 )
-_WORD = re.compile(r"[a-zà-ÿ]+")
 # Fewer function words than this (a title, a list of codes) say nothing reliable.
 _MIN_FUNCTION_WORDS = 3
 # A form is bilingual when its minority language holds at least this share of the function words.
@@ -65,7 +63,8 @@ _BILINGUAL_MIN_FUNCTION_WORDS = 15
 
 
 def detect_language(text: str) -> str | None:
-    counts = Counter(_WORD.findall(text.lower()))
+    # Elisions are split ("l'équipe", "d'une"); a function word is a whole space-separated token.
+    counts = Counter(text.lower().replace("'", " ").replace("’", " ").split())
     english = sum(counts[word] for word in _ENGLISH)
     french = sum(counts[word] for word in _FRENCH)
     total = english + french

@@ -27,16 +27,18 @@ def split_sections(text: str, headings: list[HeadingMatch]) -> tuple[list[Sectio
 
 
 def signature_block_spans(headings: list[HeadingMatch], text_length: int) -> list[tuple[int, int]]:
-    """(start, end) of each signature or certification block: from its heading to the next other heading."""
+    """(start, end) of each signature or certification block: from its heading to the next other heading.
+    Consecutive signature headings form one block."""
     spans: list[tuple[int, int]] = []
-    for index, heading in enumerate(headings):
-        if heading.key != SIGNATURE_BLOCK:
-            continue
-        following = (h.start for h in headings[index + 1 :] if h.key != SIGNATURE_BLOCK)
-        end = next(following, text_length)
-        if spans and spans[-1][1] == end:
-            continue
-        spans.append((heading.start, end))
+    block_start: int | None = None
+    for heading in headings:
+        if heading.key == SIGNATURE_BLOCK:
+            block_start = heading.start if block_start is None else block_start
+        elif block_start is not None:
+            spans.append((block_start, heading.start))
+            block_start = None
+    if block_start is not None:
+        spans.append((block_start, text_length))
     return spans
 
 
