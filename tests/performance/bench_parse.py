@@ -1,5 +1,9 @@
 """Parse throughput on one core: the real corpus when ../shared/corpus exists, plus synthetic samples.
 
+Target (issue 3): at least 200 documents/s over the corpus and a 17 KB OCR document in at most 5 ms.
+Reports wall-clock and process CPU figures per set (synthetic, corpus, the corpus's 15-19 KB OCR files)
+and the CPU seconds for hostile 500 KB single-line inputs, which must stay linear.
+
 Run: uv run python tests/performance/bench_parse.py  ->  bench-results/parse.json
 """
 
