@@ -80,11 +80,12 @@ FEDERAL_GROUPS = (
 _GROUP = rf"(?P<group>{'|'.join(FEDERAL_GROUPS)}|E[Xx])"
 _LEVEL = r"(?P<level>[0-9OIlL]{1,2})(?![\w])"
 _DASH = "[-‐–]"
-# The group comes first and the look-behind after it, so the engine skips to upper-case letters
-# instead of trying every position of long OCR lines.
-_DASHED_CODE = re.compile(rf"{_GROUP}(?<![\w-]..)x?{_DASH} ?{_LEVEL}")
+# Tried only around dashes, which stand two or three characters into a code ("EX-", "EXx-").
+_DASHED_CODE = re.compile(rf"(?<![\w-]){_GROUP}x?{_DASH} ?{_LEVEL}")
+_DASH_ANCHORS = {"-": 3, "‐": 3, "–": 3}
+# Starts with the literal "EX", which the engine finds fast; the look-behind then checks what precedes it.
 _GLUED_EX_CODE = re.compile(r"(?P<group>EX)(?<![\w-]EX)x?(?P<level>[0O][0-9OIlL])(?![\w])")
-_LOOSE_CODE = re.compile(rf"{_GROUP}(?<![\w-]..)x?{_DASH}? ?{_LEVEL}")
+_LOOSE_CODE = re.compile(rf"(?<![\w-]){_GROUP}x?{_DASH}? ?{_LEVEL}")
 _LABELLED_CODE = re.compile(
     r"(?<![\w])(?i:classification|groupe?\s*(?:and|et|&|/)\s*(?:level|niveau)|class\s*/\s*level|level"
     r"|niveau(?:\s+du\s+poste)?)\s*[:|]?\s*"
@@ -105,9 +106,9 @@ def find_classification_codes(text: str) -> list[CodeOccurrence]:
     """Every classification code in ``text``, in order, without overlaps."""
     labelled = anchored_finditer(_LABELLED_CODE, text, _LABEL_ANCHORS)
     by_start = {match.start("code"): _occurrence(match, "code") for match in labelled}
-    for pattern in (_DASHED_CODE, _GLUED_EX_CODE):
-        for match in pattern.finditer(text):
-            by_start.setdefault(match.start(), _occurrence(match, 0))
+    dashed = anchored_finditer(_DASHED_CODE, text, _DASH_ANCHORS)
+    for match in [*dashed, *_GLUED_EX_CODE.finditer(text)]:
+        by_start.setdefault(match.start(), _occurrence(match, 0))
     occurrences: list[CodeOccurrence] = []
     for start in sorted(by_start):
         if not occurrences or start >= occurrences[-1].end:

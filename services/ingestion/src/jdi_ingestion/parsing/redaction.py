@@ -254,7 +254,7 @@ def _names_before_signature_labels(text: str) -> list[tuple[int, int]]:
     """Names written in front of a "Signature" label ("Jane Doe  Signature of Incumbent"), and names in
     "Last, First" form in front of a "Date" label ("Digitally signed by Hall, Karen Date: ...")."""
     spans: list[tuple[int, int]] = []
-    for label in _SIGNATURE_OR_DATE_LABEL.finditer(text):
+    for label in anchored_finditer(_SIGNATURE_OR_DATE_LABEL, text, {"signature": 0, "date": 0}):
         if label.start() > 0 and text[label.start() - 1].isalnum():
             continue
         span = _name_before(text, label.start(), 0)
