@@ -1,45 +1,105 @@
-"""Composition root of the embedding service: ONNX embedder, Qdrant, Kafka, internal search API."""
+"""Composition root of the embedding service: ONNX embedders, Qdrant, Kafka, internal search API."""
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 
-from jdi_core.broker import make_broker, publish_event, subscribe
+from jdi_core.batch_consumer import subscribe_batch
+from jdi_core.broker import make_broker, publish_event
 from jdi_core.events import CloudEvent, Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_embedder import Embedder, OnnxEmbedder
 from jdi_embedding.api import router
-from jdi_embedding.handlers import SOURCE, EmbeddingHandlers
+from jdi_embedding.handlers import SOURCE, EmbeddingBatchHandler
+from jdi_embedding.reembedding import GroupLag, SwitchOver, model_group_id
 from jdi_embedding.search import HybridSearch
 from jdi_embedding.settings import EmbeddingSettings
 from jdi_embedding.vectors.port import VectorStore
 from jdi_embedding.vectors.qdrant_store import open_vector_store
 
 SERVICE_NAME = "jdi-embedding"
+TOPICS = (Topic.PARSED, Topic.DELETED)
+
+LoadEmbedder = Callable[[str], Embedder]
 
 
 def create_app(
-    settings: EmbeddingSettings, *, embedder: Embedder | None = None, store: VectorStore | None = None
+    settings: EmbeddingSettings, *, load_embedder: LoadEmbedder | None = None, store: VectorStore | None = None
 ) -> FastAPI:
-    """`embedder` and `store` default to the real ones; tests may pass others."""
+    """`load_embedder` (model id -> embedder) and `store` default to the real ones; tests may pass others.
+
+    With `previous_model_id` set, two models run: the previous one serves search and keeps its
+    collection current; the new one replays `parsed` into its own collection and takes over once
+    it has caught up (see reembedding.py).
+    """
     tracer_provider = setup_telemetry(SERVICE_NAME)
     broker = make_broker(settings.kafka, tracer_provider)
-    embedder = embedder or OnnxEmbedder.load(settings.model_cache_dir)
+    load = load_embedder or (lambda model_id: OnnxEmbedder.load(settings.model_cache_dir, model_id=model_id))
+    embedder = load(settings.model_id)
     api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
     store = store or open_vector_store(settings.qdrant.url, settings.qdrant.path, api_key)
 
     async def publish(event: CloudEvent[Any]) -> None:
         await publish_event(broker, settings.kafka, event)
 
-    handlers = EmbeddingHandlers(store, embedder, publish)
-    subscribe(
-        broker,
-        settings.kafka,
-        settings.group_id,
-        {Topic.PARSED: handlers.on_parsed, Topic.DELETED: handlers.on_deleted},
-        source=SOURCE,
-    )
+    def consume_into_collection(model_embedder: Embedder) -> Any:
+        return subscribe_batch(
+            broker,
+            settings.kafka,
+            model_group_id(settings.group_id, model_embedder.model_id),
+            TOPICS,
+            EmbeddingBatchHandler(store, model_embedder, publish, settings.kafka.topic(Topic.PARSED)),
+            source=SOURCE,
+            max_records=settings.batch_max_records,
+            batch_timeout_ms=settings.batch_timeout_ms,
+        )
+
+    consume_into_collection(embedder)
+    on_startup, on_shutdown = [], [store.close]
+    previous = None
+    if settings.previous_model_id and settings.previous_model_id != settings.model_id:
+        previous = load(settings.previous_model_id)
+        previous_subscriber = consume_into_collection(previous)
+        lag = GroupLag(
+            settings.kafka.bootstrap_servers,
+            model_group_id(settings.group_id, settings.model_id),
+            [settings.kafka.topic(topic) for topic in TOPICS],
+        )
+        switch_over = SwitchOver(
+            store,
+            embedder.model_id,
+            embedder.dimension,
+            lag,
+            previous_subscriber.stop,
+            settings.switch_check_interval_s,
+        )
+        watch: list[asyncio.Task[None]] = []
+
+        async def start_watch() -> None:
+            await lag.start()
+            watch.append(asyncio.create_task(switch_over.run()))
+
+        async def stop_watch() -> None:
+            for task in watch:
+                task.cancel()
+            await asyncio.gather(*watch, return_exceptions=True)
+            await lag.stop()
+
+        on_startup.append(start_watch)
+        on_shutdown.insert(0, stop_watch)
+
+    serving = previous or embedder
+
+    async def activate_serving_model() -> None:
+        """A fresh store has no active collection yet: the serving model's becomes active."""
+        if await store.active_collection() is None:
+            await store.ensure_collection(serving.model_id, serving.dimension)
+            await store.set_active(serving.model_id)
+
+    on_startup.insert(0, activate_serving_model)
 
     async def store_ready() -> None:
         await store.active_collection()
@@ -48,8 +108,9 @@ def create_app(
         "embedding",
         broker=broker,
         readiness={"vector_store": store_ready},
-        on_shutdown=[store.close],
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
         routers=[router],
     )
-    app.state.search = HybridSearch(embedder, store)
+    app.state.search = HybridSearch(serving, store, [embedder] if previous else [])
     return app

@@ -1,40 +1,109 @@
-"""Kafka handlers: embed each parsed version into the vector store; forget deleted documents."""
+"""Kafka batch handler: embed the parsed versions of a whole batch together, store each document's
+chunks, announce each stored document; forget deleted documents.
 
-from collections.abc import Awaitable, Callable
+Records are applied in timestamp order; consecutive parsed records form one run whose chunks go
+through the model in one call (the embedder sorts them by length and batches them). A failure
+costs only its own document: the outcome list says which records to retry.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from faststream.kafka import KafkaMessage
+import numpy as np
+from aiokafka import ConsumerRecord
 
 from jdi_core.events import CloudEvent, DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
-from jdi_embedding.vectors.indexing import index_document
+from jdi_embedding.vectors.indexing import ChunkedDocument, chunk_document, store_document
 from jdi_embedding.vectors.port import VectorStore
 
 SOURCE = "/jdi/embedding"
 
 Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
+Outcome = BaseException | None
 
 
-class EmbeddingHandlers:
-    def __init__(self, store: VectorStore, embedder: Embedder, publish: Publish) -> None:
+@dataclass(frozen=True)
+class _Pending:
+    """A parsed record waiting for its run to be embedded."""
+
+    position: int  # index of the record in the batch
+    document: ChunkedDocument
+
+
+class EmbeddingBatchHandler:
+    def __init__(self, store: VectorStore, embedder: Embedder, publish: Publish, parsed_topic: str) -> None:
         self._store = store
         self._embedder = embedder
         self._publish = publish
+        self._parsed_topic = parsed_topic
 
-    async def on_parsed(self, message: KafkaMessage) -> None:
-        parsed = DocumentParsed.from_bytes(message.body).data
-        indexed = await index_document(self._store, self._embedder, DocumentMeta.from_parsed(parsed), parsed.sections)
+    async def __call__(self, records: Sequence[ConsumerRecord]) -> list[Outcome]:
+        outcomes: list[Outcome] = [None] * len(records)
+        run: list[_Pending] = []
+        for position in sorted(range(len(records)), key=lambda i: records[i].timestamp):
+            record = records[position]
+            if record.topic == self._parsed_topic:
+                try:
+                    parsed = DocumentParsed.from_bytes(record.value).data
+                    meta = DocumentMeta.from_parsed(parsed)
+                    run.append(_Pending(position, chunk_document(meta, parsed.sections, self._embedder)))
+                except Exception as error:  # noqa: BLE001 - reported as this record's outcome
+                    outcomes[position] = error
+                continue
+            # A delete must not overtake an earlier parsed version of the same document.
+            await self._index_run(run, outcomes)
+            run = []
+            try:
+                await self._store.delete_document(DocumentDeleted.from_bytes(record.value).data.document_id)
+            except Exception as error:  # noqa: BLE001 - reported as this record's outcome
+                outcomes[position] = error
+        await self._index_run(run, outcomes)
+        return outcomes
+
+    async def _index_run(self, run: list[_Pending], outcomes: list[Outcome]) -> None:
+        if not run:
+            return
+        vectors = await self._embed(run)
+        await self._store.ensure_collection(self._embedder.model_id, self._embedder.dimension)
+        # Documents are stored and announced concurrently, at most one batch's worth at a time.
+        results = await asyncio.gather(
+            *(self._store_and_announce(pending.document, dense) for pending, dense in zip(run, vectors, strict=True)),
+            return_exceptions=True,
+        )
+        for pending, result in zip(run, results, strict=True):
+            outcomes[pending.position] = result if isinstance(result, BaseException) else None
+
+    async def _embed(self, run: list[_Pending]) -> list[np.ndarray | BaseException]:
+        """One model call for the whole run; if it fails, one call per document to find the culprit."""
+        texts = [text for pending in run for text in pending.document.texts]
+        try:
+            dense = await asyncio.to_thread(self._embedder.embed, texts)
+        except Exception:  # noqa: BLE001 - isolate the failing document below
+            return [await self._embed_alone(pending.document) for pending in run]
+        bounds = np.cumsum([len(pending.document.chunks) for pending in run])[:-1]
+        return list(np.split(dense, bounds))
+
+    async def _embed_alone(self, document: ChunkedDocument) -> np.ndarray | BaseException:
+        try:
+            return await asyncio.to_thread(self._embedder.embed, document.texts)
+        except Exception as error:  # noqa: BLE001 - reported as this document's outcome
+            return error
+
+    async def _store_and_announce(self, document: ChunkedDocument, dense: np.ndarray | BaseException) -> None:
+        if isinstance(dense, BaseException):
+            raise dense
+        indexed = await store_document(self._store, self._embedder.model_id, document, dense)
         if not indexed.stored:
             return  # a newer version is already indexed; this event is stale
         embedded = Embedded(
-            document_id=parsed.document_id,
-            version=parsed.version,
+            document_id=document.meta.document_id,
+            version=document.meta.version,
             model_id=indexed.model_id,
             collection=indexed.collection,
             chunk_count=indexed.chunk_count,
         )
-        await self._publish(DocumentEmbedded.wrap(embedded, source=SOURCE, subject=parsed.document_id))
-
-    async def on_deleted(self, message: KafkaMessage) -> None:
-        await self._store.delete_document(DocumentDeleted.from_bytes(message.body).data.document_id)
+        await self._publish(DocumentEmbedded.wrap(embedded, source=SOURCE, subject=document.meta.document_id))

@@ -1,6 +1,7 @@
 """Hybrid search over chunks (dense + BM25 fused by reciprocal rank), grouped per document."""
 
 import asyncio
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -103,30 +104,39 @@ def candidate_count(pagination: Pagination) -> int:
 
 
 class HybridSearch:
-    def __init__(self, embedder: Embedder, store: VectorStore) -> None:
-        self._embedder = embedder
+    """Searches the active collection with the embedder of the model that built it.
+
+    `embedder` serves while no collection is active yet; `other_embedders` are the further models
+    this process knows (the new one while re-embedding).
+    """
+
+    def __init__(self, embedder: Embedder, store: VectorStore, other_embedders: Sequence[Embedder] = ()) -> None:
+        self._embedders = {collection_name(each.model_id): each for each in (embedder, *other_embedders)}
         self._store = store
-        self._collection_ready = False
+        self._default = collection_name(embedder.model_id)
+        self._ensured: set[str] = set()
 
-    async def _collection(self) -> str:
-        """The active collection; it must hold vectors of this embedder's model."""
-        if not self._collection_ready:
-            # Searching before anything was embedded returns no results rather than an error.
-            await self._store.ensure_collection(self._embedder.model_id, self._embedder.dimension)
-            self._collection_ready = True
-        own = collection_name(self._embedder.model_id)
-        active = await self._store.active_collection()
-        if active is not None and active != own:
+    async def _active(self) -> tuple[str, Embedder]:
+        """The active collection and the embedder of its model."""
+        collection = await self._store.active_collection() or self._default
+        embedder = self._embedders.get(collection)
+        if embedder is None:
             raise SearchError(
-                "model_mismatch", f"active collection {active!r} was not built by {self._embedder.model_id}"
+                "model_mismatch", f"active collection {collection!r} was built by a model not loaded here"
             )
-        return own
+        if collection not in self._ensured:
+            # Searching before anything was embedded returns no results rather than an error.
+            await self._store.ensure_collection(embedder.model_id, embedder.dimension)
+            self._ensured.add(collection)
+        return collection, embedder
 
-    def _page(self, collection: str, documents: list[DocumentResult], pagination: Pagination) -> SearchPage:
+    def _page(
+        self, collection: str, model_id: str, documents: list[DocumentResult], pagination: Pagination
+    ) -> SearchPage:
         start = (pagination.page - 1) * pagination.page_size
         end = start + pagination.page_size
         return SearchPage(
-            model_id=self._embedder.model_id,
+            model_id=model_id,
             collection=collection,
             page=pagination.page,
             page_size=pagination.page_size,
@@ -135,19 +145,19 @@ class HybridSearch:
         )
 
     async def search(self, query: SearchQuery) -> SearchPage:
-        collection = await self._collection()
-        dense = (await asyncio.to_thread(self._embedder.embed, [query.query]))[0]
+        collection, embedder = await self._active()
+        dense = (await asyncio.to_thread(embedder.embed, [query.query]))[0]
         hits = await self._store.hybrid_query(
             collection, dense, bm25.query_vector(query.query), query.filters, candidate_count(query)
         )
-        return self._page(collection, group_by_document(hits, query.highlights), query)
+        return self._page(collection, embedder.model_id, group_by_document(hits, query.highlights), query)
 
     async def similar(
         self, document_id: str, pagination: Pagination | None = None, filters: ChunkFilters | None = None
     ) -> SearchPage:
         """Documents whose chunks lie closest to the mean of this document's chunk vectors."""
         pagination = pagination or Pagination()
-        collection = await self._collection()
+        collection, embedder = await self._active()
         vectors = await self._store.document_dense_vectors(collection, document_id)
         if len(vectors) == 0:
             raise SearchError("document_not_found", f"no embedded chunks for document {document_id!r}")
@@ -156,4 +166,4 @@ class HybridSearch:
         hits = await self._store.dense_query(
             collection, centroid, filters or ChunkFilters(), document_id, candidate_count(pagination)
         )
-        return self._page(collection, group_by_document(hits, pagination.highlights), pagination)
+        return self._page(collection, embedder.model_id, group_by_document(hits, pagination.highlights), pagination)

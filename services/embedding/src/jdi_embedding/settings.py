@@ -4,6 +4,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_core.settings import KafkaSettings
+from jdi_embedder import MODEL_ID
 
 
 class QdrantSettings(BaseSettings):
@@ -20,8 +21,18 @@ class EmbeddingSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8002
+    # Each model's collection is built by its own consumer group: `<group_id>.<collection>`.
     group_id: str = "jdi-embedding"
     model_cache_dir: Path | None = None
+    model_id: str = MODEL_ID
+    # Set while re-embedding: this model keeps serving (and indexing new documents) until
+    # `model_id` has replayed `parsed` and caught up; then search switches to `model_id`.
+    previous_model_id: str | None = None
+    switch_check_interval_s: float = Field(5.0, gt=0)
+    # A batch is what one poll returns: up to this many records or what arrived within the
+    # timeout. Descriptions give ~5-6 chunks each, so 12 records make ~64 chunks.
+    batch_max_records: int = Field(12, ge=1, le=1000)
+    batch_timeout_ms: int = Field(50, ge=1)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)

@@ -1,0 +1,86 @@
+"""The batch retry/dead-letter wrapper, in memory with FastStream's TestKafkaBroker."""
+
+import base64
+from collections.abc import Sequence
+
+from aiokafka import ConsumerRecord
+from faststream.kafka import TestKafkaBroker
+
+from jdi_core.batch_consumer import BatchHandler, subscribe_batch
+from jdi_core.broker import PermanentError, make_broker
+from jdi_core.events import DeadLettered, Topic
+from jdi_core.settings import KafkaSettings
+
+SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)
+
+
+def broker_with(handler: BatchHandler, dead_letters: list[DeadLettered]):
+    broker = make_broker(SETTINGS)
+    subscribe_batch(
+        broker, SETTINGS, "unit", [Topic.PARSED], handler, source="/test", max_records=10, batch_timeout_ms=10
+    )
+
+    @broker.subscriber(SETTINGS.topic(Topic.DLQ))
+    async def collect(body: bytes) -> None:
+        dead_letters.append(DeadLettered.from_bytes(body))
+
+    return broker
+
+
+async def publish_batch(broker: TestKafkaBroker, values: list[bytes]) -> None:
+    await broker.publish_batch(*values, topic=SETTINGS.topic(Topic.PARSED))
+
+
+async def test_only_the_failed_records_are_retried() -> None:
+    seen: list[list[bytes]] = []
+    dead: list[DeadLettered] = []
+
+    async def flaky(records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
+        seen.append([record.value for record in records])
+        first_try = len(seen) == 1
+        return [ConnectionError("busy") if first_try and record.value == b"b" else None for record in records]
+
+    async with TestKafkaBroker(broker_with(flaky, dead)) as broker:
+        await publish_batch(broker, [b"a", b"b", b"c"])
+
+    assert seen == [[b"a", b"b", b"c"], [b"b"]]
+    assert dead == []
+
+
+async def test_exhausted_and_permanent_failures_are_dead_lettered() -> None:
+    dead: list[DeadLettered] = []
+    calls = 0
+
+    async def failing(records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
+        nonlocal calls
+        calls += 1
+        outcomes: dict[bytes, BaseException | None] = {
+            b"ok": None,
+            b"broken": TimeoutError("vector store did not answer"),
+            b"invalid": PermanentError("version 0"),
+        }
+        return [outcomes[record.value] for record in records]
+
+    async with TestKafkaBroker(broker_with(failing, dead)) as broker:
+        await publish_batch(broker, [b"ok", b"broken", b"invalid"])
+
+    letters = {base64.b64decode(letter.data.value_base64): letter.data for letter in dead}
+    assert sorted(letters) == [b"broken", b"invalid"]
+    assert letters[b"invalid"].attempts == 1
+    assert letters[b"broken"].attempts == 3
+    assert letters[b"broken"].error_type == "TimeoutError"
+    assert letters[b"broken"].original_topic == "unit.jdi.documents.parsed.v1"
+    assert calls == 3
+
+
+async def test_a_handler_that_raises_fails_every_record_of_the_call() -> None:
+    dead: list[DeadLettered] = []
+
+    async def crashing(records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
+        raise RuntimeError("model crashed")
+
+    async with TestKafkaBroker(broker_with(crashing, dead)) as broker:
+        await publish_batch(broker, [b"x", b"y"])
+
+    assert sorted(base64.b64decode(letter.data.value_base64) for letter in dead) == [b"x", b"y"]
+    assert {letter.data.attempts for letter in dead} == {3}
