@@ -71,6 +71,21 @@ def test_lists_in_results_are_compared_position_by_position(run_gate: RunGate, r
     assert line_for(output, "runs[1].docs_per_second").endswith("REGRESSED")
 
 
+def test_ratios_are_compared_and_figures_gone_from_the_newest_result_are_listed(
+    run_gate: RunGate, repo_root: Path, tmp_path: Path
+) -> None:
+    write_result(tmp_path / "baseline", "model", {"int8_speedup": 1.5, "batch_32": {"median_chunks_per_second": 20.0}})
+    write_result(
+        tmp_path / "newest", "model", {"int8_speedup": 1.2, "models": {"a": {"median_chunks_per_second": 20.0}}}
+    )
+
+    output = compare(run_gate, repo_root, tmp_path).stdout
+
+    assert "-20.0%" in line_for(output, "int8_speedup")
+    assert line_for(output, "int8_speedup").endswith("REGRESSED")
+    assert "note: 1 baseline figures are not in the newest result: batch_32.median_chunks_per_second" in output
+
+
 def test_missing_results_new_benchmarks_and_other_machines_are_reported(
     run_gate: RunGate, repo_root: Path, tmp_path: Path
 ) -> None:

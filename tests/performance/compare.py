@@ -1,9 +1,11 @@
 """Compare the newest benchmark results with the committed baseline (`make bench-compare`).
 
 Only figures that stay meaningful across machines and runs are compared: latency percentiles (`p50_ms`,
-`p95_ms`, `median_ms`), throughputs (`*_per_second`) and quality rates (`*_rate*`). Raw durations, counts,
-settings and single extreme samples (`max_ms`) are left out. Each figure's change is a ratio to the baseline;
-a figure regressed when it got more than 10% worse (slower, lower throughput, lower rate).
+`p95_ms`, `median_ms`), throughputs (`*_per_second`), quality rates (`*_rate*`) and ratios (`*speedup*`,
+`*ratio*`). Raw durations, counts, settings and single extreme samples (`max_ms`) are left out. Baseline
+figures that the newest result no longer has are listed, so a changed result layout does not go unnoticed.
+Each figure's change is a ratio to the baseline; a figure regressed when it got more than 10% worse (slower,
+lower throughput, lower rate or ratio).
 
 A report for people, not a gate: exits 0 whatever regressed, 2 when the inputs cannot be read.
 To accept new results as the baseline, copy them from bench-results/ into tests/performance/baseline/.
@@ -32,6 +34,7 @@ class Better(Enum):
 LATENCY_PERCENTILE = re.compile(r"^(p\d+|median)_ms$")
 THROUGHPUT = re.compile(r"_per_second$")
 QUALITY_RATE = re.compile(r"(^|_)rate(_|$)")
+RATIO = re.compile(r"speedup|ratio")
 
 
 def direction_of(key: str) -> Better | None:
@@ -40,7 +43,7 @@ def direction_of(key: str) -> Better | None:
         return None
     if LATENCY_PERCENTILE.search(key):
         return Better.LOWER
-    if THROUGHPUT.search(key) or QUALITY_RATE.search(key):
+    if THROUGHPUT.search(key) or QUALITY_RATE.search(key) or RATIO.search(key):
         return Better.HIGHER
     return None
 
@@ -135,6 +138,9 @@ def report(baseline_dir: Path, results_dir: Path) -> tuple[list[str], int]:
         baseline, newest = load(baseline_path), load(newest_path)
         changes = compare(benchmark, baseline, newest)
         lines.append(f"{benchmark}: {len(changes)} figures compared")
+        missing = sorted(figures(baseline).keys() - figures(newest).keys())
+        if missing:
+            lines.append(f"  note: {len(missing)} baseline figures are not in the newest result: {', '.join(missing)}")
         differences = machine_differences(baseline, newest)
         if differences:
             lines.append(f"  note: different machine ({'; '.join(differences)}): read the changes with care")
