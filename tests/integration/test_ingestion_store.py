@@ -79,6 +79,9 @@ async def test_a_delete_removes_every_version_and_section(
     assert not await store.document_exists("doc-a")
     engine = make_engine(database_settings, SCHEMA)
     async with engine.connect() as connection:
-        left = [(await connection.execute(select(func.count()).select_from(table))).scalar() for table in (versions, sections)]
+        left = [
+            (await connection.execute(select(func.count()).select_from(table))).scalar()
+            for table in (versions, sections)
+        ]
     await engine.dispose()
     assert left == [0, 0]
