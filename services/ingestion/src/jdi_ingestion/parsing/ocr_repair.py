@@ -13,9 +13,11 @@ from jdi_ingestion.parsing.anchored_search import anchored_finditer
 from jdi_ingestion.parsing.classification import replace_classification_codes
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
-# Patterns below start with a literal character or a small character class and check what precedes
-# it with a look-behind: the regex engine then jumps between occurrences of those characters instead
-# of trying every position of pages that OCR turned into single lines of several kilobytes.
+
+# Most patterns below start with a literal character or a small character class and check what precedes
+# it with a look-behind afterwards: the regex engine then jumps between occurrences of those characters
+# instead of trying every position of pages that OCR turned into single lines of several kilobytes.
+
 # A token made of digits and look-alike letters with , or . groups, starting a run of such characters
 # that holds a real digit (the first character is one, or one follows): "IO3249", "$I.5M".
 _DAMAGED_NUMBER = re.compile(
