@@ -34,10 +34,9 @@ tests_status=0
 "${uv_run[@]}" coverage combine --quiet
 mkdir -p .work
 "${uv_run[@]}" coverage json --quiet -o .work/coverage.json
-(( tests_status == 0 )) || exit "$tests_status"
-# The floors hold for the whole suite; a run narrowed by pytest arguments only reports.
-if (( $# == 0 )); then
-    "${uv_run[@]}" python tests/gates/coverage_floors.py .work/coverage.json
-else
+# The floors hold for a whole, passing suite; a failing run or one narrowed by pytest arguments only reports.
+if (( tests_status != 0 || $# > 0 )); then
     "${uv_run[@]}" python tests/gates/coverage_floors.py --report-only .work/coverage.json
+    exit "$tests_status"
 fi
+"${uv_run[@]}" python tests/gates/coverage_floors.py .work/coverage.json
