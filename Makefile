@@ -66,9 +66,9 @@ audit: install ## Known vulnerabilities in uv.lock's pins (reported, not failed,
 		-o .work/audit/requirements.txt
 	$(UV) run --no-sync python tests/gates/dependency_audit.py .work/audit/requirements.txt
 
-bench: install ## Run every benchmark in tests/performance; JSON results in bench-results/
+bench: install infra-up ## Run every benchmark in tests/performance (local Kafka + PostgreSQL); JSON in bench-results/
 	@mkdir -p bench-results
-	@set -e; for bench in tests/performance/bench_*.py; do \
+	@set -e; source deploy/local/env.sh >/dev/null; for bench in tests/performance/bench_*.py; do \
 		echo "== $$bench"; $(UV) run --no-sync python "$$bench"; \
 	done
 
