@@ -1,0 +1,197 @@
+"""The gateway's read model on the real PostgreSQL: events projected in any order and any number
+of times give one consistent document, and the API lists, filters, pages and counts it."""
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from jdi_core.events import (
+    Analyzed,
+    Classification,
+    CloudEvent,
+    Deleted,
+    DocumentAnalyzed,
+    DocumentDeleted,
+    DocumentEmbedded,
+    DocumentParsed,
+    DocumentRejected,
+    Embedded,
+    Parsed,
+    Quality,
+    Rejected,
+    RejectionReason,
+    Section,
+)
+from jdi_core.migrations import migrate
+from jdi_core.settings import DatabaseSettings
+from jdi_gateway.app import MIGRATIONS, create_app
+from jdi_gateway.auth.keys import ensure_bootstrap_key
+from jdi_gateway.projections.handlers import Projector
+from jdi_gateway.settings import GatewaySettings
+from jdi_gateway.tables import SCHEMA
+
+pytestmark = pytest.mark.integration
+
+API_KEY = "read-model-key"
+
+
+@dataclass(frozen=True)
+class Message:
+    body: bytes
+
+
+def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: str = "en") -> DocumentParsed:
+    group, level = code.split("-")
+    record = Parsed(
+        document_id=document_id,
+        submission_id=f"sub-{document_id}-{version}",
+        version=version,
+        sha256=hashlib.sha256(f"{document_id}/{version}".encode()).hexdigest(),
+        source_reference=f"ref/{document_id}",
+        file_name=f"{document_id}.txt",
+        media_type="text/plain",
+        language=language,  # type: ignore[arg-type]
+        job_number="100200",
+        classification=Classification(group=group, level=level, code=code),
+        title=f"Director {document_id} v{version}",
+        department="Service Canada",
+        sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
+        redactions=0,
+    )
+    return DocumentParsed.wrap(record, source="/test", subject=document_id)
+
+
+def embedded(document_id: str, version: int = 1) -> DocumentEmbedded:
+    data = Embedded(document_id=document_id, version=version, model_id="m", collection="c", chunk_count=3)
+    return DocumentEmbedded.wrap(data, source="/test", subject=document_id)
+
+
+def analyzed(document_id: str, version: int = 1, score: float = 60.0) -> DocumentAnalyzed:
+    data = Analyzed(
+        document_id=document_id,
+        version=version,
+        skills=[],
+        quality=Quality(score=score, components=[]),
+        findings=[],
+        compliance=[],
+    )
+    return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
+
+
+@pytest.fixture
+async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Projector, httpx.AsyncClient]]:
+    app = create_app(GatewaySettings(database=database_settings))
+    await migrate(app.state.engine, SCHEMA, MIGRATIONS)
+    await ensure_bootstrap_key(app.state.engine, API_KEY)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
+        yield Projector(app.state.engine), client
+    await app.state.engine.dispose()
+
+
+async def project(projector: Projector, *events: CloudEvent[Any]) -> None:
+    handlers = {
+        "jdi.documents.parsed.v1": projector.on_parsed,
+        "jdi.documents.embedded.v1": projector.on_embedded,
+        "jdi.documents.analyzed.v1": projector.on_analyzed,
+        "jdi.documents.rejected.v1": projector.on_rejected,
+        "jdi.documents.deleted.v1": projector.on_deleted,
+    }
+    for event in events:
+        await handlers[event.type](Message(event.to_bytes()))  # type: ignore[arg-type]
+
+
+async def test_events_in_any_order_and_replayed_give_one_document(read_model) -> None:
+    projector, client = read_model
+    first, second = parsed("doc-1", 1), parsed("doc-1", 2)
+    # The embedding of version 2 overtakes its parse; version 1's events arrive late; everything twice.
+    events = [
+        embedded("doc-1", 2),
+        second,
+        analyzed("doc-1", 2, 71.5),
+        first,
+        embedded("doc-1", 1),
+        analyzed("doc-1", 1),
+    ]
+    await project(projector, *events, *events)
+
+    document = (await client.get("/v1/documents/doc-1")).json()
+    assert document["status"] == "complete"
+    assert (document["version"], document["title"], document["quality_score"]) == (2, "Director doc-1 v2", 71.5)
+    assert document["stages"]["embedded"]["version"] == 2 and document["stages"]["analyzed"]["version"] == 2
+    assert (await client.get("/v1/stats")).json()["documents"] == 1
+
+
+async def test_a_new_version_is_not_complete_until_it_is_embedded_and_analyzed(read_model) -> None:
+    projector, client = read_model
+    await project(projector, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
+    assert (await client.get("/v1/documents/doc-2")).json()["status"] == "parsed"
+    await project(projector, analyzed("doc-2", 2))
+    assert (await client.get("/v1/documents/doc-2")).json()["status"] == "analyzed"
+    await project(projector, embedded("doc-2", 2))
+    assert (await client.get("/v1/documents/doc-2")).json()["status"] == "complete"
+
+
+async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
+    projector, client = read_model
+    rejection = Rejected(
+        document_id="doc-bad",
+        submission_id="sub-bad",
+        source_reference="ref/bad",
+        file_name="scan.pdf",
+        sha256=None,
+        reason=RejectionReason.NO_TEXT_LAYER,
+        message="The PDF has no text layer.",
+    )
+    await project(
+        projector,
+        DocumentRejected.wrap(rejection, source="/test", subject="doc-bad"),
+        parsed("doc-gone"),
+        DocumentDeleted.wrap(Deleted(document_id="doc-gone", versions_removed=[1]), source="/test", subject="doc-gone"),
+    )
+
+    bad = (await client.get("/v1/documents/doc-bad")).json()
+    assert (bad["status"], bad["rejection"]["reason"], bad["file_name"]) == ("rejected", "no_text_layer", "scan.pdf")
+    gone = (await client.get("/v1/documents/doc-gone")).json()
+    assert (gone["status"], gone["title"], gone["record"]) == ("deleted", None, None)
+    listed = [item["document_id"] for item in (await client.get("/v1/documents")).json()["items"]]
+    assert listed == ["doc-bad"]
+    with_deleted = (await client.get("/v1/documents", params={"include_deleted": "true"})).json()["items"]
+    assert {item["document_id"] for item in with_deleted} == {"doc-bad", "doc-gone"}
+    stats = (await client.get("/v1/stats")).json()
+    assert (stats["rejected"], stats["deleted"], stats["documents"]) == (1, 1, 1)
+
+
+async def test_listing_pages_through_every_document_once_with_filters(read_model) -> None:
+    projector, client = read_model
+    for number in range(23):
+        code = "EX-02" if number % 3 == 0 else "EX-01"
+        await project(projector, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
+
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": "5", **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/v1/documents", params=params)).json()
+        seen += [item["document_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == [f"doc-{number:02}" for number in range(23)] and len(seen) == 23
+
+    ex02_fr = (await client.get("/v1/documents", params={"classification": "EX-02", "language": "fr"})).json()
+    assert {item["document_id"] for item in ex02_fr["items"]} == {"doc-03", "doc-09", "doc-15", "doc-21"}
+    titled = (await client.get("/v1/documents", params={"title": "doc-1"})).json()["items"]
+    assert {item["document_id"] for item in titled} == {f"doc-{n}" for n in range(10, 20)}
+    stats = (await client.get("/v1/stats")).json()
+    assert stats["by_classification"] == {"EX-01": 15, "EX-02": 8}
+    assert stats["by_language"] == {"en": 12, "fr": 11}
+
+    invalid = await client.get("/v1/documents", params={"cursor": "not-a-cursor"})
+    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_cursor")
+    missing = await client.get("/v1/documents/doc-nope")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
