@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jdi_core.contracts import CONTRACTS_DIR, render_schema, schema_path
+from jdi_core.contracts import CONTRACTS_DIR, export_schemas, render_schema, schema_path
 from jdi_core.events import EVENT_TYPES, Topic
 
 EXAMPLES = sorted((CONTRACTS_DIR / "examples").glob("*.json"))
@@ -49,3 +49,10 @@ def test_submitted_requires_exactly_one_body() -> None:
     payload["data"]["text"] = None
     with pytest.raises(ValueError, match="exactly one of"):
         EVENT_TYPES[Topic.SUBMITTED].model_validate(payload)
+
+
+def test_export_writes_one_current_schema_per_topic(tmp_path: Path) -> None:
+    written = export_schemas(tmp_path)
+    assert sorted(path.name for path in written) == sorted(f"{topic.value}.schema.json" for topic in Topic)
+    for topic in Topic:
+        assert schema_path(topic, tmp_path).read_text() == render_schema(topic)
