@@ -1,5 +1,5 @@
 """Raw ONNX model throughput (chunks/s) on ~150-token chunks: the float model and its int8 variant,
-batch 32 and 64, runs interleaved so both see the same machine load.
+at several padded-token budgets per model call, runs interleaved so all see the same machine load.
 
 This is the physical limit of the embedding pipeline on this machine. Inference is compute-bound
 (MatMul is ~80% of kernel time), so the figure scales with free cores: the JSON records the load
@@ -19,7 +19,7 @@ from jdi_embedder.embedder import cpu_threads
 
 CHUNKS = 128
 REPEATS = 3
-BATCH_SIZES = (32, 64)
+BATCH_TOKENS = (512, 1024, 2048)
 VOCABULARY = [
     "direct",
     "manage",
@@ -69,20 +69,20 @@ def main() -> None:
     for embedder in embedders.values():
         embedder.embed(chunks[:8])  # warm-up: the first run allocates buffers
     rates: dict[tuple[str, int], list[float]] = {
-        (model_id, batch): [] for model_id in embedders for batch in BATCH_SIZES
+        (model_id, tokens): [] for model_id in embedders for tokens in BATCH_TOKENS
     }
     load_before = load_average()
     for _ in range(REPEATS):
-        for (model_id, batch), runs in rates.items():
-            embedders[model_id].batch_size = batch
+        for (model_id, tokens), runs in rates.items():
+            embedders[model_id].batch_tokens = tokens
             runs.extend(chunks_per_second(embedders[model_id], chunks, repeats=1))
     results = {
         model_id: {
-            f"batch_{batch}": {
-                "median_chunks_per_second": round(statistics.median(rates[(model_id, batch)]), 1),
-                "runs_chunks_per_second": [round(rate, 1) for rate in rates[(model_id, batch)]],
+            f"batch_tokens_{tokens}": {
+                "median_chunks_per_second": round(statistics.median(rates[(model_id, tokens)]), 1),
+                "runs_chunks_per_second": [round(rate, 1) for rate in rates[(model_id, tokens)]],
             }
-            for batch in BATCH_SIZES
+            for tokens in BATCH_TOKENS
         }
         for model_id in embedders
     }

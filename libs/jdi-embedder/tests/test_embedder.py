@@ -12,6 +12,7 @@ from jdi_embedder import (
     UnknownModelId,
     mean_pool_normalise,
 )
+from jdi_embedder.embedder import length_batches
 
 
 def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
@@ -55,6 +56,18 @@ def test_batch_and_single_encodings_agree(embedder: OnnxEmbedder) -> None:
     batched = embedder.embed(texts)
     singles = np.vstack([embedder.embed([text]) for text in texts])
     np.testing.assert_allclose(batched, singles, atol=1e-5)
+
+
+def test_length_batches_sort_by_length_and_respect_both_limits() -> None:
+    lengths = [50, 3, 200, 10, 12, 11, 190, 4]
+    batches = length_batches(lengths, max_rows=3, max_tokens=300)
+    assert sorted(index for batch in batches for index in batch) == list(range(len(lengths)))
+    flat = [lengths[index] for batch in batches for index in batch]
+    assert flat == sorted(lengths)
+    for batch in batches:
+        assert len(batch) <= 3
+        assert len(batch) == 1 or len(batch) * max(lengths[index] for index in batch) <= 300
+    assert [len(batch) for batch in batches] == [3, 3, 1, 1]  # the two long texts go alone
 
 
 def test_results_keep_input_order_across_length_sorted_batches() -> None:

@@ -204,3 +204,25 @@ async def test_deletes_apply_in_timestamp_order_within_a_batch(tmp_path: Path, c
     assert await stored_chunks(store, counting.model_id, "back") > 0
     assert len(counting.calls) == 2  # the delete in between splits the parsed records into two runs
     await store.close()
+
+
+async def test_a_run_keeps_only_the_newest_version_of_a_document(tmp_path: Path, counting: CountingEmbedder) -> None:
+    store = EdgeVectorStore(tmp_path)
+    published: list[CloudEvent[Any]] = []
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        published.append(event)
+
+    handler = EmbeddingBatchHandler(store, counting, publish, PARSED_TOPIC)
+    records = [
+        record(PARSED_TOPIC, parsed("doc", version=2, duties=1), offset=0),
+        record(PARSED_TOPIC, parsed("doc", version=3, duties=2), offset=1),
+        record(PARSED_TOPIC, parsed("doc", version=1, duties=3), offset=2),
+    ]
+
+    assert await handler(records) == [None] * 3
+    [embedded] = [DocumentEmbedded.model_validate(event.model_dump()).data for event in published]
+    assert embedded.version == 3
+    vectors = await store.document_dense_vectors(collection_name(counting.model_id), "doc")
+    assert len(vectors) == embedded.chunk_count
+    await store.close()

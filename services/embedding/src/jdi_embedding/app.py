@@ -1,10 +1,11 @@
 """Composition root of the embedding service: ONNX embedders, Qdrant, Kafka, internal search API."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 
 from jdi_core.batch_consumer import subscribe_batch
 from jdi_core.broker import make_broker, publish_event
@@ -26,6 +27,10 @@ TOPICS = (Topic.PARSED, Topic.DELETED)
 LoadEmbedder = Callable[[str], Embedder]
 
 
+async def _nothing() -> None:
+    return None
+
+
 def create_app(
     settings: EmbeddingSettings, *, load_embedder: LoadEmbedder | None = None, store: VectorStore | None = None
 ) -> FastAPI:
@@ -33,7 +38,8 @@ def create_app(
 
     With `previous_model_id` set, two models run: the previous one serves search and keeps its
     collection current; the new one replays `parsed` into its own collection and takes over once
-    it has caught up (see reembedding.py).
+    it has caught up (see reembedding.py). Without it, a model whose collection is not the active
+    one (an id changed in place) takes over the same way; search answers 409 until then.
     """
     tracer_provider = setup_telemetry(SERVICE_NAME)
     broker = make_broker(settings.kafka, tracer_provider)
@@ -45,7 +51,7 @@ def create_app(
     async def publish(event: CloudEvent[Any]) -> None:
         await publish_event(broker, settings.kafka, event)
 
-    def consume_into_collection(model_embedder: Embedder) -> Any:
+    def consume_into_collection(model_embedder: Embedder) -> BatchSubscriber:
         return subscribe_batch(
             broker,
             settings.kafka,
@@ -58,40 +64,22 @@ def create_app(
         )
 
     consume_into_collection(embedder)
-    on_startup, on_shutdown = [], [store.close]
     previous = None
+    stop_previous_consumer: Callable[[], Awaitable[None]] = _nothing
     if settings.previous_model_id and settings.previous_model_id != settings.model_id:
         previous = load(settings.previous_model_id)
-        previous_subscriber = consume_into_collection(previous)
-        lag = GroupLag(
-            settings.kafka.bootstrap_servers,
-            model_group_id(settings.group_id, settings.model_id),
-            [settings.kafka.topic(topic) for topic in TOPICS],
-        )
-        switch_over = SwitchOver(
-            store,
-            embedder.model_id,
-            embedder.dimension,
-            lag,
-            previous_subscriber.stop,
-            settings.switch_check_interval_s,
-        )
-        watch: list[asyncio.Task[None]] = []
-
-        async def start_watch() -> None:
-            await lag.start()
-            watch.append(asyncio.create_task(switch_over.run()))
-
-        async def stop_watch() -> None:
-            for task in watch:
-                task.cancel()
-            await asyncio.gather(*watch, return_exceptions=True)
-            await lag.stop()
-
-        on_startup.append(start_watch)
-        on_shutdown.insert(0, stop_watch)
-
+        stop_previous_consumer = consume_into_collection(previous).stop
     serving = previous or embedder
+
+    lag = GroupLag(
+        settings.kafka.bootstrap_servers,
+        model_group_id(settings.group_id, settings.model_id),
+        [settings.kafka.topic(topic) for topic in TOPICS],
+    )
+    switch_over = SwitchOver(
+        store, embedder.model_id, embedder.dimension, lag, stop_previous_consumer, settings.switch_check_interval_s
+    )
+    watch: list[asyncio.Task[None]] = []
 
     async def activate_serving_model() -> None:
         """A fresh store has no active collection yet: the serving model's becomes active."""
@@ -99,7 +87,17 @@ def create_app(
             await store.ensure_collection(serving.model_id, serving.dimension)
             await store.set_active(serving.model_id)
 
-    on_startup.insert(0, activate_serving_model)
+    async def watch_for_switch_over() -> None:
+        """Until this model's collection is the active one, switch to it once it has caught up."""
+        if not await switch_over.is_done():
+            await lag.start()
+            watch.append(asyncio.create_task(switch_over.run()))
+
+    async def stop_watching() -> None:
+        for task in watch:
+            task.cancel()
+        await asyncio.gather(*watch, return_exceptions=True)
+        await lag.stop()
 
     async def store_ready() -> None:
         await store.active_collection()
@@ -108,8 +106,8 @@ def create_app(
         "embedding",
         broker=broker,
         readiness={"vector_store": store_ready},
-        on_startup=on_startup,
-        on_shutdown=on_shutdown,
+        on_startup=[activate_serving_model, watch_for_switch_over],
+        on_shutdown=[stop_watching, store.close],
         routers=[router],
     )
     app.state.search = HybridSearch(serving, store, [embedder] if previous else [])

@@ -43,25 +43,31 @@ class EmbeddingBatchHandler:
 
     async def __call__(self, records: Sequence[ConsumerRecord]) -> list[Outcome]:
         outcomes: list[Outcome] = [None] * len(records)
-        run: list[_Pending] = []
+        # Per document id: documents of a run are written concurrently, so a run holds one
+        # version per document, the newest (an older one would be refused by the store anyway).
+        run: dict[str, _Pending] = {}
         for position in sorted(range(len(records)), key=lambda i: records[i].timestamp):
             record = records[position]
             if record.topic == self._parsed_topic:
                 try:
                     parsed = DocumentParsed.from_bytes(record.value).data
-                    meta = DocumentMeta.from_parsed(parsed)
-                    run.append(_Pending(position, chunk_document(meta, parsed.sections, self._embedder)))
+                    current = run.get(parsed.document_id)
+                    if current is None or current.document.meta.version <= parsed.version:
+                        meta = DocumentMeta.from_parsed(parsed)
+                        run[parsed.document_id] = _Pending(
+                            position, chunk_document(meta, parsed.sections, self._embedder)
+                        )
                 except Exception as error:  # noqa: BLE001 - reported as this record's outcome
                     outcomes[position] = error
                 continue
             # A delete must not overtake an earlier parsed version of the same document.
-            await self._index_run(run, outcomes)
-            run = []
+            await self._index_run(list(run.values()), outcomes)
+            run = {}
             try:
                 await self._store.delete_document(DocumentDeleted.from_bytes(record.value).data.document_id)
             except Exception as error:  # noqa: BLE001 - reported as this record's outcome
                 outcomes[position] = error
-        await self._index_run(run, outcomes)
+        await self._index_run(list(run.values()), outcomes)
         return outcomes
 
     async def _index_run(self, run: list[_Pending], outcomes: list[Outcome]) -> None:

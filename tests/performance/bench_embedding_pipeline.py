@@ -1,0 +1,144 @@
+"""Pipeline throughput of the embedding service, from `parsed` on the real broker to points written,
+compared with the raw model throughput on the same chunk texts in the same run.
+
+The service's real composition root runs in this process (batch consumer, embedder, Qdrant Edge in a
+temporary folder); the store is wrapped only to timestamp its writes. One warm-up document is
+embedded first (consumer group joined, model warm); then N synthetic parsed events are published
+and the clock runs from the first publish to the last document written. The raw figure embeds the
+same chunk texts in one call, measured before and after the pipeline run so both see similar load.
+
+Run: uv run python tests/performance/bench_embedding_pipeline.py [documents]
+     (KAFKA_BOOTSTRAP_SERVERS, else the local broker is started with deploy/local/kafka.sh)
+"""
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from asgi_lifespan import LifespanManager
+from embedding_bench import REPO_ROOT, chunks_per_second, load_average, synthetic_parsed_event, write_result
+
+from jdi_core.broker import make_broker, publish_event
+from jdi_core.events import DocumentParsed
+from jdi_core.settings import KafkaSettings
+from jdi_embedder import OnnxEmbedder
+from jdi_embedding.app import create_app
+from jdi_embedding.chunking import DocumentMeta
+from jdi_embedding.settings import EmbeddingSettings, QdrantSettings
+from jdi_embedding.vectors import EdgeVectorStore
+from jdi_embedding.vectors.indexing import chunk_document
+from jdi_embedding.vectors.port import ChunkPoint
+
+DOCUMENTS = 160
+RAW_REPEATS = 2
+TARGET_RATIO = 0.8
+TIMEOUT_S = 1800
+
+
+class TimedStore(EdgeVectorStore):
+    """The embedded store, noting when each document's points were written."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.written: dict[str, float] = {}
+        self.all_written = asyncio.Event()
+        self.expected: set[str] = set()
+
+    async def replace_document(
+        self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
+    ) -> bool:
+        stored = await super().replace_document(model_id, document_id, version, points)
+        self.written[document_id] = time.perf_counter()
+        if self.expected and self.expected <= self.written.keys():
+            self.all_written.set()
+        return stored
+
+
+def bootstrap_servers() -> str:
+    if configured := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        return configured
+    subprocess.run(["bash", str(REPO_ROOT / "deploy/local/kafka.sh"), "start"], check=True)  # noqa: S603, S607
+    return "127.0.0.1:19092"
+
+
+async def publish(kafka: KafkaSettings, events: list[DocumentParsed]) -> float:
+    """Publish the events; returns when the first one was sent."""
+    broker = make_broker(kafka)
+    await broker.start()
+    try:
+        started = time.perf_counter()
+        for event in events:
+            await publish_event(broker, kafka, event)
+        return started
+    finally:
+        await broker.stop()
+
+
+async def wait_written(store: TimedStore, document_ids: set[str]) -> None:
+    store.expected = document_ids
+    if not document_ids <= store.written.keys():
+        await asyncio.wait_for(store.all_written.wait(), TIMEOUT_S)
+
+
+async def main(documents: int) -> None:
+    kafka = KafkaSettings(bootstrap_servers=bootstrap_servers(), topic_prefix=f"bench-{uuid.uuid4().hex[:8]}.")
+    settings = EmbeddingSettings(kafka=kafka)
+    embedder = OnnxEmbedder.load(settings.model_cache_dir, model_id=settings.model_id)
+    events = [synthetic_parsed_event(f"bench-{i}", seed=i) for i in range(documents)]
+    texts = [
+        text
+        for event in events
+        for text in chunk_document(DocumentMeta.from_parsed(event.data), event.data.sections, embedder).texts
+    ]
+    embedder.embed(texts[:16])  # warm-up
+    raw_before = chunks_per_second(embedder, texts, RAW_REPEATS)
+    load_before = load_average()
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = TimedStore(Path(folder))
+        settings = EmbeddingSettings(kafka=kafka, qdrant=QdrantSettings(path=Path(folder)))
+        app = create_app(settings, load_embedder=lambda _: embedder, store=store)
+        async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60):
+            await publish(kafka, [synthetic_parsed_event("warm-up", seed=10_000)])
+            await wait_written(store, {"warm-up"})
+            store.all_written.clear()
+            started = await publish(kafka, events)
+            await wait_written(store, {event.data.document_id for event in events})
+            finished = max(store.written[event.data.document_id] for event in events)
+
+    load_after = load_average()
+    raw_after = chunks_per_second(embedder, texts, RAW_REPEATS)
+    pipeline = len(texts) / (finished - started)
+    raw = statistics.median(raw_before + raw_after)
+    out = write_result(
+        "embedding_pipeline",
+        {
+            "command": f"uv run python tests/performance/bench_embedding_pipeline.py {documents}",
+            "model_id": embedder.model_id,
+            "documents": documents,
+            "chunks": len(texts),
+            "median_tokens_per_chunk": statistics.median(embedder.count_tokens(text) for text in texts),
+            "batch_max_records": settings.batch_max_records,
+            "batch_timeout_ms": settings.batch_timeout_ms,
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+            "pipeline_seconds": round(finished - started, 2),
+            "pipeline_chunks_per_second": round(pipeline, 1),
+            "raw_median_chunks_per_second": round(raw, 1),
+            "raw_runs_chunks_per_second": [round(rate, 1) for rate in raw_before + raw_after],
+            "pipeline_to_raw_ratio": round(pipeline / raw, 3),
+            "target_ratio": TARGET_RATIO,
+        },
+    )
+    print(f"pipeline {pipeline:.1f} chunks/s, raw {raw:.1f} chunks/s, ratio {pipeline / raw:.2f}; wrote {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else DOCUMENTS))
