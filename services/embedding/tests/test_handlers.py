@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 from aiokafka import ConsumerRecord
+from opentelemetry import trace
 from pydantic import ValidationError
 
 from jdi_core.events import (
@@ -52,7 +53,13 @@ def parsed(document_id: str, version: int = 1, duties: int = 3) -> DocumentParse
     return DocumentParsed.wrap(data, source="/test", subject=document_id)
 
 
-def record(topic: str, event: CloudEvent[Any] | bytes, offset: int, timestamp: int | None = None) -> ConsumerRecord:
+def record(
+    topic: str,
+    event: CloudEvent[Any] | bytes,
+    offset: int,
+    timestamp: int | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+) -> ConsumerRecord:
     value = event if isinstance(event, bytes) else event.to_bytes()
     return ConsumerRecord(
         topic=topic,
@@ -65,7 +72,7 @@ def record(topic: str, event: CloudEvent[Any] | bytes, offset: int, timestamp: i
         checksum=None,
         serialized_key_size=0,
         serialized_value_size=len(value),
-        headers=[],
+        headers=headers or [],
     )
 
 
@@ -225,4 +232,25 @@ async def test_a_run_keeps_only_the_newest_version_of_a_document(tmp_path: Path,
     assert embedded.version == 3
     vectors = await store.document_dense_vectors(collection_name(counting.model_id), "doc")
     assert len(vectors) == embedded.chunk_count
+    await store.close()
+
+
+async def test_each_document_is_announced_in_the_trace_of_its_own_record(
+    tmp_path: Path, counting: CountingEmbedder
+) -> None:
+    store = EdgeVectorStore(tmp_path)
+    traces: dict[str | None, int] = {}
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        traces[event.subject] = trace.get_current_span().get_span_context().trace_id
+
+    def traced(trace_id: int) -> list[tuple[str, bytes]]:
+        return [("traceparent", f"00-{trace_id:032x}-{trace_id:016x}-01".encode())]
+
+    handler = EmbeddingBatchHandler(store, counting, publish, PARSED_TOPIC)
+    records = [record(PARSED_TOPIC, parsed(f"doc-{i}"), offset=i, headers=traced(1000 + i)) for i in range(3)]
+
+    assert await handler(records) == [None] * 3
+    assert traces == {"doc-0": 1000, "doc-1": 1001, "doc-2": 1002}
+    assert len(counting.calls) == 1  # still one model call for the three traces
     await store.close()

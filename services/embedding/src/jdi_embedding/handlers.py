@@ -4,15 +4,23 @@ chunks, announce each stored document; forget deleted documents.
 Records are applied in timestamp order; consecutive parsed records form one run whose chunks go
 through the model in one call (the embedder sorts them by length and batches them). A failure
 costs only its own document: the outcome list says which records to retry.
+
+The batch's consume span cannot belong to every document's trace, so each document is stored
+and announced inside a span continuing the trace of its own record (W3C headers): the upload's
+trace goes on through `embedded`.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from aiokafka import ConsumerRecord
+from opentelemetry import trace
+from opentelemetry.propagate import extract
+from opentelemetry.trace import SpanKind
 
 from jdi_core.events import CloudEvent, DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
 from jdi_embedder import Embedder
@@ -25,12 +33,33 @@ SOURCE = "/jdi/embedding"
 Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
 Outcome = BaseException | None
 
+tracer = trace.get_tracer(__name__)
+
+
+@contextmanager
+def record_span(record: ConsumerRecord, document_id: str) -> Iterator[None]:
+    """A span for one record's work, in the trace its producer started."""
+    headers = {name: value.decode(errors="replace") for name, value in record.headers or ()}
+    attributes = {
+        "messaging.system": "kafka",
+        "messaging.operation": "process",
+        "messaging.destination.name": record.topic,
+        "messaging.kafka.destination.partition": record.partition,
+        "messaging.kafka.message.offset": record.offset,
+        "jdi.document_id": document_id,
+    }
+    with tracer.start_as_current_span(
+        f"{record.topic} process", context=extract(headers), kind=SpanKind.CONSUMER, attributes=attributes
+    ):
+        yield
+
 
 @dataclass(frozen=True)
 class _Pending:
     """A parsed record waiting for its run to be embedded."""
 
     position: int  # index of the record in the batch
+    record: ConsumerRecord
     document: ChunkedDocument
 
 
@@ -54,9 +83,8 @@ class EmbeddingBatchHandler:
                     current = run.get(parsed.document_id)
                     if current is None or current.document.meta.version <= parsed.version:
                         meta = DocumentMeta.from_parsed(parsed)
-                        run[parsed.document_id] = _Pending(
-                            position, chunk_document(meta, parsed.sections, self._embedder)
-                        )
+                        document = chunk_document(meta, parsed.sections, self._embedder)
+                        run[parsed.document_id] = _Pending(position, record, document)
                 except Exception as error:  # noqa: BLE001 - reported as this record's outcome
                     outcomes[position] = error
                 continue
@@ -64,7 +92,9 @@ class EmbeddingBatchHandler:
             await self._index_run(list(run.values()), outcomes)
             run = {}
             try:
-                await self._store.delete_document(DocumentDeleted.from_bytes(record.value).data.document_id)
+                document_id = DocumentDeleted.from_bytes(record.value).data.document_id
+                with record_span(record, document_id):
+                    await self._store.delete_document(document_id)
             except Exception as error:  # noqa: BLE001 - reported as this record's outcome
                 outcomes[position] = error
         await self._index_run(list(run.values()), outcomes)
@@ -77,7 +107,7 @@ class EmbeddingBatchHandler:
         await self._store.ensure_collection(self._embedder.model_id, self._embedder.dimension)
         # Documents are stored and announced concurrently, at most one batch's worth at a time.
         results = await asyncio.gather(
-            *(self._store_and_announce(pending.document, dense) for pending, dense in zip(run, vectors, strict=True)),
+            *(self._store_and_announce(pending, dense) for pending, dense in zip(run, vectors, strict=True)),
             return_exceptions=True,
         )
         for pending, result in zip(run, results, strict=True):
@@ -99,17 +129,19 @@ class EmbeddingBatchHandler:
         except Exception as error:  # noqa: BLE001 - reported as this document's outcome
             return error
 
-    async def _store_and_announce(self, document: ChunkedDocument, dense: np.ndarray | BaseException) -> None:
+    async def _store_and_announce(self, pending: _Pending, dense: np.ndarray | BaseException) -> None:
         if isinstance(dense, BaseException):
             raise dense
-        indexed = await store_document(self._store, self._embedder.model_id, document, dense)
-        if not indexed.stored:
-            return  # a newer version is already indexed; this event is stale
-        embedded = Embedded(
-            document_id=document.meta.document_id,
-            version=document.meta.version,
-            model_id=indexed.model_id,
-            collection=indexed.collection,
-            chunk_count=indexed.chunk_count,
-        )
-        await self._publish(DocumentEmbedded.wrap(embedded, source=SOURCE, subject=document.meta.document_id))
+        meta = pending.document.meta
+        with record_span(pending.record, meta.document_id):
+            indexed = await store_document(self._store, self._embedder.model_id, pending.document, dense)
+            if not indexed.stored:
+                return  # a newer version is already indexed; this event is stale
+            embedded = Embedded(
+                document_id=meta.document_id,
+                version=meta.version,
+                model_id=indexed.model_id,
+                collection=indexed.collection,
+                chunk_count=indexed.chunk_count,
+            )
+            await self._publish(DocumentEmbedded.wrap(embedded, source=SOURCE, subject=meta.document_id))
