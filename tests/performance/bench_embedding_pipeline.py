@@ -51,6 +51,11 @@ class TimedStore(EdgeVectorStore):
         self.all_written = asyncio.Event()
         self.expected: set[str] = set()
 
+    def expect(self, document_ids: set[str]) -> None:
+        """Set `all_written` once these documents are written (call before publishing them)."""
+        self.expected = document_ids
+        self.all_written.clear()
+
     async def replace_document(
         self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
     ) -> bool:
@@ -81,12 +86,6 @@ async def publish(kafka: KafkaSettings, events: list[DocumentParsed]) -> float:
         await broker.stop()
 
 
-async def wait_written(store: TimedStore, document_ids: set[str]) -> None:
-    store.expected = document_ids
-    if not document_ids <= store.written.keys():
-        await asyncio.wait_for(store.all_written.wait(), TIMEOUT_S)
-
-
 async def main(documents: int) -> None:
     kafka = KafkaSettings(bootstrap_servers=bootstrap_servers(), topic_prefix=f"bench-{uuid.uuid4().hex[:8]}.")
     settings = EmbeddingSettings(kafka=kafka)
@@ -106,11 +105,12 @@ async def main(documents: int) -> None:
         settings = EmbeddingSettings(kafka=kafka, qdrant=QdrantSettings(path=Path(folder)))
         app = create_app(settings, load_embedder=lambda _: embedder, store=store)
         async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60):
+            store.expect({"warm-up"})
             await publish(kafka, [synthetic_parsed_event("warm-up", seed=10_000)])
-            await wait_written(store, {"warm-up"})
-            store.all_written.clear()
+            await asyncio.wait_for(store.all_written.wait(), TIMEOUT_S)
+            store.expect({event.data.document_id for event in events})
             started = await publish(kafka, events)
-            await wait_written(store, {event.data.document_id for event in events})
+            await asyncio.wait_for(store.all_written.wait(), TIMEOUT_S)
             finished = max(store.written[event.data.document_id] for event in events)
 
     load_after = load_average()
