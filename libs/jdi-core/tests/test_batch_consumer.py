@@ -3,10 +3,10 @@
 import base64
 from collections.abc import Sequence
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka import TestKafkaBroker
 
-from jdi_core.batch_consumer import BatchHandler, subscribe_batch
+from jdi_core.batch_consumer import BatchHandler, rewind_to_batch_start, subscribe_batch
 from jdi_core.broker import PermanentError, make_broker
 from jdi_core.events import DeadLettered, Topic
 from jdi_core.settings import KafkaSettings
@@ -84,3 +84,24 @@ async def test_a_handler_that_raises_fails_every_record_of_the_call() -> None:
 
     assert sorted(base64.b64decode(letter.data.value_base64) for letter in dead) == [b"x", b"y"]
     assert {letter.data.attempts for letter in dead} == {3}
+
+
+class RecordingConsumer:
+    def __init__(self) -> None:
+        self.seeks: dict[TopicPartition, int] = {}
+
+    async def commit(self) -> None:
+        raise AssertionError("a failed batch must not be committed")
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        self.seeks[partition] = offset
+
+
+def test_a_failed_batch_rewinds_every_partition_to_its_first_record() -> None:
+    def record(partition: int, offset: int) -> ConsumerRecord:
+        return ConsumerRecord("t", partition, offset, 0, 0, None, b"", None, 0, 0, [])
+
+    consumer = RecordingConsumer()
+    rewind_to_batch_start(consumer, [record(0, 7), record(2, 40), record(0, 8), record(2, 41), record(1, 3)])
+
+    assert consumer.seeks == {TopicPartition("t", 0): 7, TopicPartition("t", 1): 3, TopicPartition("t", 2): 40}

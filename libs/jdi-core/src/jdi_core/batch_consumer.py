@@ -61,7 +61,7 @@ def subscribe_batch(
         try:
             outcomes = await _handle_with_retries(records, message.consumer)
         except BaseException:
-            _rewind(message.consumer, records)
+            rewind_to_batch_start(message.consumer, records)
             raise
         for record in records:
             MESSAGES_HANDLED.labels(by_name[record.topic].value, outcomes[_key(record)]).inc()
@@ -120,7 +120,7 @@ def subscribe_batch(
     return subscriber
 
 
-def _rewind(consumer: ConsumerProtocol, records: Sequence[ConsumerRecord]) -> None:
+def rewind_to_batch_start(consumer: ConsumerProtocol, records: Sequence[ConsumerRecord]) -> None:
     """Seek every partition of the batch back to its first record (FastStream's own nack rewinds
     only the partition of the batch's first record)."""
     first: dict[TopicPartition, int] = {}
