@@ -27,9 +27,9 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from jdi_analysis import api
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
+from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer
 from jdi_analysis.app import MIGRATIONS
-from jdi_analysis.handlers import analysis_input, to_contract
+from jdi_analysis.handlers import to_contract
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
@@ -81,7 +81,10 @@ def parsed_samples(count: int) -> list[Parsed]:
 async def seed(store: PostgresAnalysisStore, documents: int) -> tuple[list[Parsed], float]:
     analyzer = Analyzer(AnalysisSettings(), SkillTaxonomy.load(), None)
     samples = parsed_samples(DISTINCT_TEXTS)
-    analysed = [to_contract(analyzer.analyze(analysis_input(parsed))) for parsed in samples]
+    analysed = [
+        to_contract(analyzer.analyze(AnalysisInput.from_record(parsed.document_id, parsed.version, parsed)))
+        for parsed in samples
+    ]
     started = time.perf_counter()
     stored = []
     for index in range(documents):

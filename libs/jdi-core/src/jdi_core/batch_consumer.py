@@ -14,14 +14,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import ConsumerRecord, TopicPartition
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka.annotations import KafkaMessage as CurrentMessage
 from faststream.kafka.message import ConsumerProtocol
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from pydantic import ValidationError
 
-from jdi_core.broker import PermanentError, dead_letter
+from jdi_core.broker import PermanentError, consumer_options, dead_letter
 from jdi_core.events import Topic
 from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
 from jdi_core.settings import KafkaSettings
@@ -104,17 +103,13 @@ def subscribe_batch(
             pending = retry
         return outcomes
 
-    subscriber = broker.subscriber(
+    subscriber: BatchSubscriber = broker.subscriber(
         *by_name,
         group_id=group_id,
         batch=True,
         max_records=max_records,
         batch_timeout_ms=batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        session_timeout_ms=settings.session_timeout_ms,
-        heartbeat_interval_ms=settings.heartbeat_interval_ms,
-        max_partition_fetch_bytes=settings.max_request_size,
+        **consumer_options(settings),
     )
     subscriber(handle_batch)
     return subscriber

@@ -101,15 +101,19 @@ def subscribe(
                 await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
                 attempt += 1
 
-    broker.subscriber(
-        *by_name,
-        group_id=group_id,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        session_timeout_ms=settings.session_timeout_ms,
-        heartbeat_interval_ms=settings.heartbeat_interval_ms,
-        max_partition_fetch_bytes=settings.max_request_size,
-    )(handle_with_retries)
+    broker.subscriber(*by_name, group_id=group_id, **consumer_options(settings))(handle_with_retries)
+
+
+def consumer_options(settings: KafkaSettings) -> dict[str, Any]:
+    """At least once: start from the beginning of new groups, commit only after handling (a failure
+    rewinds), and fetch records as large as the largest document event."""
+    return {
+        "auto_offset_reset": "earliest",
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "session_timeout_ms": settings.session_timeout_ms,
+        "heartbeat_interval_ms": settings.heartbeat_interval_ms,
+        "max_partition_fetch_bytes": settings.max_request_size,
+    }
 
 
 def single_record(message: KafkaMessage) -> Any:

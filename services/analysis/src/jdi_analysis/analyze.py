@@ -1,8 +1,9 @@
 """Analyse one parsed job description: skills, quality, inclusive language, compliance."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -28,6 +29,39 @@ class AnalysisInputError(ValueError):
         self.code = code
 
 
+class _Section(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+class _Classification(Protocol):
+    @property
+    def group(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+
+
+class ParsedRecord(Protocol):
+    """What analysis reads of a parsed job description: the `parsed` event's data or the parser's result."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def classification(self) -> _Classification | None: ...
+    @property
+    def job_number(self) -> str | None: ...
+    @property
+    def position_number(self) -> str | None: ...
+    @property
+    def sections(self) -> Sequence[_Section]: ...
+
+
 @dataclass
 class AnalysisInput:
     document_id: str
@@ -38,6 +72,20 @@ class AnalysisInput:
     classification_level: str | None
     job_number: str | None
     sections: list[tuple[str, str, str]]  # (key, heading, text)
+
+    @classmethod
+    def from_record(cls, document_id: str, version: int, record: ParsedRecord) -> "AnalysisInput":
+        classification = record.classification
+        return cls(
+            document_id=document_id,
+            version=version,
+            language=record.language,
+            title=record.title,
+            classification_group=classification.group if classification else None,
+            classification_level=classification.level if classification else None,
+            job_number=record.job_number or record.position_number,
+            sections=[(section.key, section.heading, section.text) for section in record.sections],
+        )
 
 
 @dataclass

@@ -33,7 +33,9 @@ class AnalysisHandlers:
             return  # a newer version was analysed already; a replay changes nothing
         # Analysis is CPU-bound; keep the event loop free for the consumer and HTTP.
         try:
-            result = await asyncio.to_thread(self._analyzer.analyze, analysis_input(parsed))
+            result = await asyncio.to_thread(
+                self._analyzer.analyze, AnalysisInput.from_record(parsed.document_id, parsed.version, parsed)
+            )
         except AnalysisInputError as error:
             raise PermanentError(f"{error.code}: {error}") from error
         analyzed = to_contract(result)
@@ -42,20 +44,6 @@ class AnalysisHandlers:
 
     async def on_deleted(self, message: KafkaMessage) -> None:
         await self._store.delete(DocumentDeleted.from_bytes(message.body).data.document_id)
-
-
-def analysis_input(parsed: Parsed) -> AnalysisInput:
-    classification = parsed.classification
-    return AnalysisInput(
-        document_id=parsed.document_id,
-        version=parsed.version,
-        language=parsed.language,
-        title=parsed.title,
-        classification_group=classification.group if classification else None,
-        classification_level=classification.level if classification else None,
-        job_number=parsed.job_number or parsed.position_number,
-        sections=[(section.key, section.heading, section.text) for section in parsed.sections],
-    )
 
 
 def to_contract(result: AnalysisResult) -> Analyzed:

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, Analyzer
 from jdi_cli.files import InputFile, expand_paths
 from jdi_core.identity import document_id_for
-from jdi_ingestion.parsing import DocumentRejected, ParsedJobDescription, parse_document
+from jdi_ingestion.parsing import DocumentRejected, parse_document
 from jdi_ingestion.parsing.cli_output import UNREADABLE_FILE
 
 # The id `jdi submit` would give the same file, so local results line up with the platform's.
@@ -28,7 +28,7 @@ def analyze_file_to_json(file: InputFile, analyzer: Analyzer) -> dict[str, Any]:
         return _rejected(source, rejection.reason.value, rejection.message)
     document_id = document_id_for(SOURCE_SYSTEM, file.reference)
     try:
-        result = analyzer.analyze(analysis_input(document_id, parsed))
+        result = analyzer.analyze(AnalysisInput.from_record(document_id, 1, parsed))
     except AnalysisInputError as error:
         return _rejected(source, error.code, str(error))
     return {"source": source, **result.to_dict()}
@@ -41,20 +41,6 @@ def write_analyze_output(paths: Iterable[str | Path], out: TextIO, analyzer: Ana
         result = analyze_file_to_json(file, analyzer)
         out.write(json.dumps(result, ensure_ascii=False, indent=None if jsonl else 2) + "\n")
     return 0
-
-
-def analysis_input(document_id: str, parsed: ParsedJobDescription) -> AnalysisInput:
-    classification = parsed.classification
-    return AnalysisInput(
-        document_id=document_id,
-        version=1,
-        language=parsed.language,
-        title=parsed.title,
-        classification_group=classification.group if classification else None,
-        classification_level=classification.level if classification else None,
-        job_number=parsed.job_number or parsed.position_number,
-        sections=[(section.key, section.heading, section.text) for section in parsed.sections],
-    )
 
 
 def _rejected(source: str, reason: str, message: str) -> dict[str, Any]:
