@@ -2,14 +2,13 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import FastAPI
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 
 from jdi_core.batch_consumer import subscribe_batch
-from jdi_core.broker import make_broker, publish_event
-from jdi_core.events import CloudEvent, Topic
+from jdi_core.broker import event_publisher, make_broker
+from jdi_core.events import Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_embedder import Embedder, OnnxEmbedder
@@ -48,8 +47,7 @@ def create_app(
     api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
     store = store or open_vector_store(settings.qdrant.url, settings.qdrant.path, api_key)
 
-    async def publish(event: CloudEvent[Any]) -> None:
-        await publish_event(broker, settings.kafka, event)
+    publish = event_publisher(broker, settings.kafka)
 
     def consume_into_collection(model_embedder: Embedder) -> BatchSubscriber:
         return subscribe_batch(

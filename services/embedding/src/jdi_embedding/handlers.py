@@ -11,10 +11,9 @@ trace goes on through `embedded`.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from aiokafka import ConsumerRecord
@@ -22,7 +21,8 @@ from opentelemetry import trace
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 
-from jdi_core.events import CloudEvent, DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
+from jdi_core.broker import Publish
+from jdi_core.events import DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.vectors.indexing import ChunkedDocument, chunk_document, store_document
@@ -30,7 +30,6 @@ from jdi_embedding.vectors.port import VectorStore
 
 SOURCE = "/jdi/embedding"
 
-Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
 Outcome = BaseException | None
 
 tracer = trace.get_tracer(__name__)
