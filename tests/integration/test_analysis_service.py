@@ -1,7 +1,6 @@
 """The analysis service in-process against the real Kafka broker and PostgreSQL: parsed events in,
 analysed events out, comparisons over its internal HTTP API and through the gateway, deletes."""
 
-import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -23,14 +22,11 @@ from jdi_core.broker import make_broker, publish_event
 from jdi_core.db import make_engine
 from jdi_core.events import (
     Analyzed,
-    Classification,
     Deleted,
     DocumentAnalyzed,
     DocumentDeleted,
     DocumentParsed,
-    Parsed,
     Quality,
-    Section,
     Skill,
     Topic,
 )
@@ -46,36 +42,9 @@ API_KEY = "analysis-integration-key"
 DIRECTOR, EXECUTIVE_DIRECTOR, DIRECTOR_GENERAL = 1, 7, 5
 
 
-def sections_of(markdown: str) -> list[Section]:
-    """The `## Heading` blocks of a generated description, keyed like the ingestion parser keys them."""
-    sections = []
-    for block in markdown.split("\n## ")[1:]:
-        heading, _, body = block.partition("\n")
-        heading = heading.strip()
-        sections.append(Section(key=heading.lower().replace(" ", "_"), heading=heading, text=body.strip()))
-    return sections
-
-
 def parsed_event(document_id: str, seed: int, version: int = 1) -> DocumentParsed:
-    sample = generate_job_description(seed, "en")
-    group, level = sample.classification.split("-")
-    parsed = Parsed(
-        document_id=document_id,
-        submission_id=f"submission-{document_id}-{version}",
-        version=version,
-        sha256=hashlib.sha256(sample.markdown.encode()).hexdigest(),
-        source_reference=f"synthetic/{seed}",
-        file_name=f"{document_id}.md",
-        media_type="text/markdown",
-        language="en",
-        job_number=sample.job_number,
-        classification=Classification(group=group, level=level, code=sample.classification),
-        title=sample.title,
-        department=sample.department,
-        sections=sections_of(sample.markdown),
-        redactions=0,
-    )
-    return DocumentParsed.wrap(parsed, source="/test", subject=document_id)
+    record = generate_job_description(seed, "en").parsed_record(document_id, version)
+    return DocumentParsed.wrap(record, source="/test", subject=document_id)
 
 
 @pytest.fixture

@@ -23,12 +23,9 @@ from sqlalchemy import text
 
 from jdi_core.events import (
     Analyzed,
-    Classification,
     DocumentAnalyzed,
     DocumentParsed,
-    Parsed,
     Quality,
-    Section,
 )
 from jdi_core.identity import document_id_for
 from jdi_core.migrations import migrate
@@ -63,23 +60,7 @@ def events(count: int) -> list[tuple[DocumentParsed, DocumentAnalyzed]]:
     pairs = []
     for sample in generate_job_descriptions(count, seed=7):
         document_id = document_id_for("bench", f"sample-{sample.seed}")
-        group, level = sample.classification.split("-")
-        parsed = Parsed(
-            document_id=document_id,
-            submission_id=str(uuid.uuid4()),
-            version=1,
-            sha256=f"{sample.seed:064x}",
-            source_reference=f"sample-{sample.seed}",
-            file_name=f"sample-{sample.seed}.txt",
-            media_type="text/plain",
-            language=sample.language,  # type: ignore[arg-type]
-            job_number=sample.job_number,
-            classification=Classification(group=group, level=level, code=sample.classification),
-            title=sample.title,
-            department=sample.department,
-            sections=[Section(key="general_accountability", heading="General Accountability", text=sample.text[:600])],
-            redactions=0,
-        )
+        parsed = sample.parsed_record(document_id)
         analyzed = Analyzed(
             document_id=document_id,
             version=1,

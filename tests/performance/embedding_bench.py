@@ -1,6 +1,5 @@
 """Support for the embedding benchmarks: machine facts, result files, the markdown corpus."""
 
-import hashlib
 import json
 import os
 import platform
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jdi_core.events import Classification, DocumentParsed, Parsed, Section
+from jdi_core.events import DocumentParsed, Section
 from jdi_core.samples import generate_job_description
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
@@ -162,33 +161,7 @@ async def title_retrieval(documents: list[CorpusDocument], search: HybridSearch)
     return TitleRetrieval(documents=len(documents), hits_at_5=hits, misses=misses)
 
 
-def sections_of(markdown: str) -> list[Section]:
-    """The `## Heading` blocks of a generated description, keyed like the ingestion parser keys them."""
-    sections = []
-    for block in markdown.split("\n## ")[1:]:
-        heading, _, body = block.partition("\n")
-        sections.append(Section(key=_slug(heading), heading=heading.strip(), text=body.strip()))
-    return sections
-
-
 def synthetic_parsed_event(document_id: str, seed: int, version: int = 1) -> DocumentParsed:
     """A parsed event of the seeded synthetic generator (the load generator of these benchmarks)."""
-    sample = generate_job_description(seed)
-    group, _, level = sample.classification.partition("-")
-    parsed = Parsed(
-        document_id=document_id,
-        submission_id=f"submission-{document_id}-{version}",
-        version=version,
-        sha256=hashlib.sha256(sample.markdown.encode()).hexdigest(),
-        source_reference=f"synthetic/{seed}",
-        file_name=f"{document_id}.md",
-        media_type="text/markdown",
-        language="fr" if sample.language == "fr" else "en",
-        job_number=sample.job_number,
-        classification=Classification(group=group, level=level, code=sample.classification),
-        title=sample.title,
-        department=sample.department,
-        sections=sections_of(sample.markdown),
-        redactions=0,
-    )
-    return DocumentParsed.wrap(parsed, source="/bench", subject=document_id)
+    record = generate_job_description(seed).parsed_record(document_id, version)
+    return DocumentParsed.wrap(record, source="/bench", subject=document_id)

@@ -4,10 +4,13 @@ executive work descriptions. Deterministic for a seed; every sentence is written
 Used by tests, the demo data of ``make up`` and as the load generator of benchmarks.
 """
 
+import hashlib
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypedDict
+
+from jdi_core.events import Classification, Parsed, Section
 
 _SUBJECTS_EN = (
     "Digital Services",
@@ -76,6 +79,27 @@ class SampleJobDescription:
     department: str
     text: str
     markdown: str
+    sections: tuple[Section, ...]
+
+    def parsed_record(self, document_id: str, version: int = 1) -> Parsed:
+        """The record ingestion would publish for this description (for tests and load generation)."""
+        group, _, level = self.classification.partition("-")
+        return Parsed(
+            document_id=document_id,
+            submission_id=f"submission-{document_id}-{version}",
+            version=version,
+            sha256=hashlib.sha256(self.markdown.encode()).hexdigest(),
+            source_reference=f"synthetic/{self.seed}",
+            file_name=f"{document_id}.md",
+            media_type="text/markdown",
+            language="fr" if self.language == "fr" else "en",
+            job_number=self.job_number,
+            classification=Classification(group=group, level=level, code=self.classification),
+            title=self.title,
+            department=self.department,
+            sections=list(self.sections),
+            redactions=0,
+        )
 
 
 class _Facts(TypedDict):
@@ -129,6 +153,7 @@ def generate_job_description(seed: int, language: str | None = None) -> SampleJo
         department=department,
         text=_as_text(blocks),
         markdown=_as_markdown(blocks),
+        sections=_as_sections(blocks),
     )
 
 
@@ -261,6 +286,24 @@ def _as_text(blocks: _Blocks) -> str:
     for section_heading, paragraphs in sections:
         lines += ["", section_heading.upper(), *paragraphs]
     return "\n".join(lines) + "\n"
+
+
+# Both languages write their sections in this order.
+_SECTION_KEYS = (
+    "general_accountability",
+    "organization_structure",
+    "nature_and_scope",
+    "dimensions",
+    "specific_accountabilities",
+)
+
+
+def _as_sections(blocks: _Blocks) -> tuple[Section, ...]:
+    _, _, sections = blocks
+    return tuple(
+        Section(key=key, heading=heading, text="\n".join(paragraphs))
+        for key, (heading, paragraphs) in zip(_SECTION_KEYS, sections, strict=True)
+    )
 
 
 def _as_markdown(blocks: _Blocks) -> str:
