@@ -14,6 +14,7 @@ from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_gateway.api import comparisons, documents, keys, search, stats
+from jdi_gateway.api.body_limit import BodySizeLimit
 from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.auth.keys import ensure_bootstrap_key
 from jdi_gateway.projections.handlers import Projector
@@ -69,6 +70,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.embedding_client = embedding_client
     app.state.analysis_client = analysis_client
     install_error_handlers(app)
+    # base64 in JSON is the largest legal encoding of a document: 4/3 of it, plus room for fields.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes * 4 // 3 + 64_000)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -17,16 +17,20 @@ class ApiError(Exception):
         self.detail = detail
 
 
-def problem(request: Request, status: int, code: str, detail: str, **extra: object) -> JSONResponse:
-    body = {
+def problem_body(status: int, code: str, detail: str, instance: str, **extra: object) -> dict[str, object]:
+    return {
         "type": f"https://jdi.dev/problems/{code}",
         "title": code.replace("_", " "),
         "status": status,
         "code": code,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
         **extra,
     }
+
+
+def problem(request: Request, status: int, code: str, detail: str, **extra: object) -> JSONResponse:
+    body = problem_body(status, code, detail, request.url.path, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
