@@ -195,3 +195,16 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
     assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_cursor")
     missing = await client.get("/v1/documents/doc-nope")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
+async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model) -> None:
+    projector, client = read_model
+    earlier_parse = parsed("doc-3")
+    deletion = DocumentDeleted.wrap(Deleted(document_id="doc-3", versions_removed=[1]), source="/test", subject="doc-3")
+    # A rebuild reads the deleted topic ahead of the parsed one.
+    await project(projector, deletion, earlier_parse)
+    assert (await client.get("/v1/documents/doc-3")).json()["status"] == "deleted"
+
+    resubmitted = parsed("doc-3", version=2)  # created after the deletion
+    await project(projector, resubmitted)
+    assert (await client.get("/v1/documents/doc-3")).json()["status"] == "parsed"

@@ -34,6 +34,8 @@ class Projector:
         async def apply(connection: AsyncConnection, row: Any) -> None:
             if row is not None and (row.version or 0) > record.version:
                 return
+            if row is not None and row.deleted_at is not None and event.time <= row.deleted_at:
+                return  # parsed before the deletion, seen after it (topics are not ordered together)
             classification = record.classification
             await _set(
                 connection,
@@ -55,7 +57,7 @@ class Projector:
                 record=record.model_dump(mode="json"),
                 # Documents published straight to Kafka get the trace they arrived with.
                 trace_id=row.trace_id if row is not None and row.trace_id else current_trace_id(),
-                # A new version revives a deleted id; an earlier rejection is older than this parse.
+                # Parsed after the deletion: a new submission revives the id.
                 deleted_at=None,
             )
 
