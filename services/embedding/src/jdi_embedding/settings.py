@@ -30,8 +30,9 @@ class EmbeddingSettings(BaseSettings):
     previous_model_id: str | None = None
     switch_check_interval_s: float = Field(5.0, gt=0)
     # A batch is what one poll returns: up to this many records or what arrived within the
-    # timeout. Descriptions give ~5-6 chunks each, so 12 records make ~64 chunks.
-    batch_max_records: int = Field(12, ge=1, le=1000)
+    # timeout. Descriptions give ~5-6 chunks each, so 32 records make ~160 chunks: larger model
+    # calls pack better (pipeline/raw 0.84-0.85 measured at 32 against 0.61-0.74 at 12).
+    batch_max_records: int = Field(32, ge=1, le=1000)
     batch_timeout_ms: int = Field(50, ge=1)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
