@@ -116,36 +116,52 @@ def _dimensions_quantified(doc: ComplianceInput) -> ComplianceCheck:
     )
 
 
-def _official_languages(doc: ComplianceInput) -> ComplianceCheck:
-    match = _LANGUAGE_REQUIREMENT_RE.search(doc.full_text)
+def _statement_check(
+    doc: ComplianceInput, pattern: re.Pattern[str], check_id: str, why: str, verb: str, missing: str
+) -> ComplianceCheck:
+    """Passes when the document states something `pattern` recognises; the detail quotes it."""
+    match = pattern.search(doc.full_text)
     return ComplianceCheck(
-        id="official-language-requirement",
+        id=check_id,
         passed=match is not None,
-        why="Under the Official Languages Act (Part V) and the Treasury Board policy on official languages "
+        why=why,
+        detail=f"{verb}: '{match.group()}'" if match else missing,
+    )
+
+
+def _official_languages(doc: ComplianceInput) -> ComplianceCheck:
+    return _statement_check(
+        doc,
+        _LANGUAGE_REQUIREMENT_RE,
+        "official-language-requirement",
+        "Under the Official Languages Act (Part V) and the Treasury Board policy on official languages "
         "for people management, every position's language requirements must be identified objectively.",
-        detail=f"states: '{match.group()}'" if match else "no official-language requirement stated",
+        "states",
+        "no official-language requirement stated",
     )
 
 
 def _security_level(doc: ComplianceInput) -> ComplianceCheck:
-    match = _SECURITY_RE.search(doc.full_text)
-    return ComplianceCheck(
-        id="security-level-stated",
-        passed=match is not None,
-        why="The Policy on Government Security requires each position's security screening level "
+    return _statement_check(
+        doc,
+        _SECURITY_RE,
+        "security-level-stated",
+        "The Policy on Government Security requires each position's security screening level "
         "(reliability, secret, top secret) to be set before appointment.",
-        detail=f"states: '{match.group()}'" if match else "no security screening level stated",
+        "states",
+        "no security screening level stated",
     )
 
 
 def _employment_equity(doc: ComplianceInput) -> ComplianceCheck:
-    match = _EQUITY_RE.search(doc.full_text)
-    return ComplianceCheck(
-        id="employment-equity-statement",
-        passed=match is not None,
-        why="The Employment Equity Act obliges federal employers to remove barriers for the four designated "
+    return _statement_check(
+        doc,
+        _EQUITY_RE,
+        "employment-equity-statement",
+        "The Employment Equity Act obliges federal employers to remove barriers for the four designated "
         "groups; documents used to staff a position should carry the employment-equity statement.",
-        detail=f"mentions: '{match.group()}'" if match else "no employment-equity statement",
+        "mentions",
+        "no employment-equity statement",
     )
 
 
