@@ -1,4 +1,5 @@
 import uuid
+from pathlib import Path
 
 import numpy as np
 import qdrant_edge as edge
@@ -151,3 +152,24 @@ def test_bm25_term_frequency_saturates_and_long_chunks_weigh_less() -> None:
     assert one.values[0] < three.values[0] < 3 * one.values[0]
     padded = bm25.document_vector("budget " + " ".join(f"filler{i}" for i in range(300)))
     assert padded.values[0] < one.values[0]
+
+
+async def test_upsert_points_stores_under_chunk_ids_and_deletes_nothing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    store = QdrantVectorStore.local(tmp_path / "qdrant")
+    await store.ensure_collection(MODEL, embedder.dimension)
+    chunks = chunk_sections(meta("doc-1", version=1), sections_v1(), embedder) + chunk_sections(
+        meta("doc-1", version=2), sections_v1(), embedder
+    )
+    points = [
+        ChunkPoint(chunk=c, model_id=MODEL, dense=v, sparse=bm25.document_vector(c.text))
+        for c, v in zip(chunks, embedder.embed([c.text for c in chunks]), strict=True)
+    ]
+    await store.upsert_points(MODEL, points)
+    await store.upsert_points(MODEL, points)
+
+    records, _ = await store._client.scroll(collection_name(MODEL), limit=100)
+    assert {record.id for record in records} == {
+        str(point_id(c.document_id, c.version, c.chunk_index, MODEL)) for c in chunks
+    }
+    assert sorted(p["version"] for p in await all_payloads(store)) == [1, 1, 2, 2]
+    await store.close()

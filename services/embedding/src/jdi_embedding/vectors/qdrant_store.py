@@ -91,18 +91,7 @@ class QdrantVectorStore:
         if (await self._client.count(name, count_filter=newer, exact=True)).count:
             return False
         if points:
-            await self._client.upsert(
-                name,
-                points=[
-                    models.PointStruct(
-                        id=str(point_id(document_id, version, point.chunk.chunk_index, model_id)),
-                        vector={DENSE: point.dense.tolist(), SPARSE: point.sparse},
-                        payload=chunk_payload(point),
-                    )
-                    for point in points
-                ],
-                wait=True,
-            )
+            await self.upsert_points(model_id, points)
         # Old versions go only after the new one is stored, so searches never see the document vanish.
         older = models.Filter(
             must=[models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id))],
@@ -110,6 +99,24 @@ class QdrantVectorStore:
         )
         await self._client.delete(name, points_selector=models.FilterSelector(filter=older), wait=True)
         return True
+
+    async def upsert_points(self, model_id: str, points: Sequence[ChunkPoint]) -> None:
+        """Store the points in one request, under ids from their own chunks: no version check, nothing deleted.
+
+        replace_document writes through it; a bulk load into an empty collection calls it directly, because
+        replace_document's delete of other versions scans every point per document in local mode."""
+        await self._client.upsert(
+            collection_name(model_id),
+            points=[
+                models.PointStruct(
+                    id=str(point_id(point.chunk.document_id, point.chunk.version, point.chunk.chunk_index, model_id)),
+                    vector={DENSE: point.dense.tolist(), SPARSE: point.sparse},
+                    payload=chunk_payload(point),
+                )
+                for point in points
+            ],
+            wait=True,
+        )
 
     async def delete_document(self, document_id: str) -> int:
         removed = 0
