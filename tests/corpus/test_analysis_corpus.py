@@ -154,11 +154,13 @@ def test_finding_offsets_point_into_their_section(analysed):
             assert re.fullmatch(r"[\w\s/'’-]+", finding.term)
 
 
-def test_most_english_documents_yield_skills_with_evidence(analysed):
-    english = [(doc, result) for doc, result in analysed if doc.language == "en"]
-    with_skills = [result for _doc, result in english if result.skills]
-    assert len(with_skills) >= 0.8 * len(english)
-    for doc, result in english:
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_most_documents_in_each_language_yield_skills_with_evidence(analysed, language):
+    documents = [(doc, result) for doc, result in analysed if doc.language == language]
+    with_skills = [result for _doc, result in documents if result.skills]
+    assert documents
+    assert len(with_skills) >= 0.8 * len(documents)
+    for doc, result in documents:
         texts = {key: text for key, _heading, text in doc.sections}
         for skill in result.skills:
             assert skill.evidence and skill.section in texts

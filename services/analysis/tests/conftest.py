@@ -48,10 +48,17 @@ def taxonomy() -> SkillTaxonomy:
     return SkillTaxonomy(
         version="test-1",
         concepts=(
-            SkillConcept(PREFIX + "budget", "manage budgets", ("administer budgets", "budget")),
-            SkillConcept(PREFIX + "policy", "develop policies", ("create policies",)),
-            SkillConcept(PREFIX + "accounting", "accounting"),
-            SkillConcept(PREFIX + "negotiate", "negotiate agreements", ("negotiate contracts",)),
+            SkillConcept(
+                PREFIX + "budget",
+                "manage budgets",
+                ("administer budgets", "budget"),
+                ("gérer les budgets", "gestion budgétaire"),
+            ),
+            SkillConcept(PREFIX + "policy", "develop policies", ("create policies",), ("élaborer des politiques",)),
+            SkillConcept(PREFIX + "accounting", "accounting", (), ("comptabilité",)),
+            SkillConcept(
+                PREFIX + "negotiate", "negotiate agreements", ("negotiate contracts",), ("négocier des ententes",)
+            ),
             SkillConcept(PREFIX + "stakeholders", "liaise with stakeholders"),
         ),
     )

@@ -1,9 +1,10 @@
 import gzip
+import json
 
 import pytest
 
 from jdi_analysis.skills.matcher import SkillMatcher, SkillMatcherSettings
-from jdi_analysis.skills.taxonomy import SkillTaxonomy, TaxonomyError
+from jdi_analysis.skills.taxonomy import DEFAULT_FRENCH_LABELS_PATH, SkillConcept, SkillTaxonomy, TaxonomyError
 
 PREFIX = "http://data.europa.eu/esco/skill/"
 
@@ -117,3 +118,67 @@ def test_corrupt_taxonomy_file_raises_taxonomy_error(tmp_path):
         SkillTaxonomy.load(broken)
     with pytest.raises(TaxonomyError):
         SkillTaxonomy.load(tmp_path / "missing.json.gz")
+
+
+def test_french_wordings_match_french_text_whatever_ocr_did_to_accents(taxonomy):
+    matcher = SkillMatcher(taxonomy)
+    for text in (
+        "Élaboration de politiques sur les subventions.",
+        "Elaboration de politiques sur les subventions.",  # OCR dropped the accents
+        "Il élabore des politiques.",
+    ):
+        match = _by_uri(matcher.extract([("specific_accountabilities", "S", text)], "fr"))[PREFIX + "policy"]
+        assert (match.label, match.method, match.confidence) == ("develop policies", "exact", 0.95)
+        assert text[match.start : match.end] == match.evidence
+
+
+def test_french_variants_count_as_aliases_and_one_word_wordings_match_the_word(taxonomy):
+    matches = _by_uri(SkillMatcher(taxonomy).extract([("knowledge", "K", "Gestion budgétaire et comptabilité.")], "fr"))
+    assert matches[PREFIX + "budget"].method == "alias"
+    assert matches[PREFIX + "accounting"].evidence == "comptabilité"
+
+
+def test_elided_articles_and_ocr_oe_do_not_break_french_phrases():
+    concept = SkillConcept(PREFIX + "implement", "government policy implementation", (), ("mise en œuvre de l'équipe",))
+    matcher = SkillMatcher(SkillTaxonomy(version="t", concepts=(concept,)))
+    # OCR reads "œ" as "ce" and loses apostrophes; "d'" and "de l'" are both articles.
+    for text in ("Assure la mise en ceuvre de l equipe", "Assure la mise en œuvre d’équipe"):
+        assert PREFIX + "implement" in _by_uri(matcher.extract([("knowledge", "K", text)], "fr")), text
+    assert matcher.extract([("knowledge", "K", "Assure la mise en place de l'équipe")], "fr") == []
+
+
+def test_document_language_picks_the_labels(taxonomy):
+    matcher = SkillMatcher(taxonomy)
+    french = [("knowledge", "K", "Négocier des ententes avec les provinces.")]
+    english = [("knowledge", "K", "Negotiate agreements with provinces.")]
+    assert PREFIX + "negotiate" in _by_uri(matcher.extract(french, "fr"))
+    assert matcher.extract(french, "en") == []
+    assert matcher.extract(english, "fr") == []
+    # Bilingual or unknown: both label sets, so each half of the form finds its skill.
+    both = [("knowledge", "K", "Gérer les budgets."), *english]
+    assert set(_by_uri(matcher.extract(both, "bilingual"))) == {PREFIX + "budget", PREFIX + "negotiate"}
+    assert set(_by_uri(matcher.extract(both))) == {PREFIX + "budget", PREFIX + "negotiate"}
+
+
+def test_similarity_is_not_run_on_french_text(taxonomy, FakeEmbedder):
+    embedder = FakeEmbedder()
+    matcher = SkillMatcher(taxonomy, embedder, SkillMatcherSettings(similarity_threshold=0.1))
+    matcher.extract([("specific_accountabilities", "S", "Surveille les finances de la direction")], "fr")
+    assert embedder.calls == []
+
+
+def test_shipped_french_wordings_name_the_concepts_they_claim():
+    taxonomy = SkillTaxonomy.load()
+    labels = {concept.uri: concept.label for concept in taxonomy.concepts}
+    shipped = json.loads(DEFAULT_FRENCH_LABELS_PATH.read_text(encoding="utf-8"))
+    assert len(shipped["concepts"]) >= 100
+    for row in shipped["concepts"]:
+        assert labels[shipped["uri_prefix"] + row["uri"]] == row["esco_label"]
+        assert row["fr"], row
+
+
+def test_french_wordings_for_an_unknown_skill_are_refused(tmp_path):
+    french = tmp_path / "fr.json"
+    french.write_text(json.dumps({"uri_prefix": PREFIX, "concepts": [{"uri": "nope", "fr": ["gérer"]}]}))
+    with pytest.raises(TaxonomyError, match="nope"):
+        SkillTaxonomy.load(french_path=french)

@@ -152,7 +152,7 @@ class Analyzer:
             document_id=doc.document_id,
             version=doc.version,
             taxonomy_version=self.taxonomy.version,
-            skills=[Skill(**vars(match)) for match in self.matcher.extract(sections)],
+            skills=[Skill(**vars(match)) for match in self.matcher.extract(sections, doc.language)],
             quality=score_quality(sections, doc.language, self.settings.quality),
             findings=findings,
             findings_summary=summarise(findings),

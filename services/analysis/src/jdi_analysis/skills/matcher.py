@@ -83,18 +83,25 @@ class SkillMatcher:
         self.taxonomy = taxonomy
         self.embedder = embedder
         self.settings = settings or SkillMatcherSettings()
-        self._normaliser = Normaliser("en")
-        self._index = self._build_phrase_index()
+        self._normalisers = {language: Normaliser(language) for language in ("en", "fr")}
+        self._indexes = {language: self._build_phrase_index(language) for language in self._normalisers}
         self._label_vectors: np.ndarray | None = None
 
-    def extract(self, sections: Sequence[tuple[str, str, str]]) -> list[SkillMatch]:
-        """The best match per ESCO concept over the skill-bearing sections, highest confidence first."""
+    def extract(self, sections: Sequence[tuple[str, str, str]], language: str | None = None) -> list[SkillMatch]:
+        """The best match per ESCO concept over the skill-bearing sections, highest confidence first.
+
+        ``language`` picks the labels ("en", "fr"); anything else (bilingual, unknown) tries both.
+        Similarity runs only on English text: the embedding model is English-only, and on French
+        text its best matches are noise.
+        """
+        languages = (language,) if language in self._indexes else tuple(self._indexes)
         matches: list[SkillMatch] = []
         for key, _heading, text in sections:
             if key not in self.settings.sections or not text.strip():
                 continue
-            matches.extend(self._phrase_matches(key, text))
-            if self.embedder is not None:
+            for phrase_language in languages:
+                matches.extend(self._phrase_matches(phrase_language, key, text))
+            if self.embedder is not None and "en" in languages:
                 matches.extend(self._embedding_matches(key, text))
         best: dict[str, SkillMatch] = {}
         for match in matches:
@@ -104,19 +111,27 @@ class SkillMatcher:
                 best[match.uri] = match
         return sorted(best.values(), key=lambda m: (-m.confidence, m.label))
 
-    def _build_phrase_index(self) -> _PhraseIndex:
+    def _build_phrase_index(self, language: str) -> _PhraseIndex:
         index = _PhraseIndex()
+        normaliser = self._normalisers[language]
         for position, concept in enumerate(self.taxonomy.concepts):
-            self._add_label(index, concept.label, position, preferred=True)
+            if language == "fr":
+                # Curated wordings: one-word variants ("mentorat") are deliberate, so all are kept.
+                for rank, label in enumerate(concept.french_labels):
+                    self._add_label(index, normaliser, label, position, preferred=rank == 0)
+                continue
+            self._add_label(index, normaliser, concept.label, position, preferred=True)
             for alias in concept.alt_labels:
                 if len(alias.split()) >= self.settings.min_alias_words:
-                    self._add_label(index, alias, position, preferred=False)
+                    self._add_label(index, normaliser, alias, position, preferred=False)
         return index
 
-    def _add_label(self, index: _PhraseIndex, label: str, position: int, preferred: bool) -> None:
+    def _add_label(
+        self, index: _PhraseIndex, normaliser: Normaliser, label: str, position: int, preferred: bool
+    ) -> None:
         if label.lower() in self.settings.ignored_labels:
             return
-        key = self._normaliser.key(label)
+        key = normaliser.key(label)
         # A few ESCO alternative labels are fragments such as "and procedures".
         if not key or key[0] in _CONNECTIVES or key[-1] in _CONNECTIVES:
             return
@@ -126,16 +141,17 @@ class SkillMatcher:
             index.entries[key] = (position, preferred)
             index.longest = max(index.longest, len(key))
 
-    def _phrase_matches(self, section: str, text: str) -> list[SkillMatch]:
-        tokens = self._normaliser.tokens(text)
+    def _phrase_matches(self, language: str, section: str, text: str) -> list[SkillMatch]:
+        tokens = self._normalisers[language].tokens(text)
+        index = self._indexes[language]
         found = []
         position = 0
         while position < len(tokens):
-            for length in range(min(self._index.longest, len(tokens) - position), 0, -1):
+            for length in range(min(index.longest, len(tokens) - position), 0, -1):
                 window = tokens[position : position + length]
                 if window[0].clause != window[-1].clause:
                     continue
-                entry = self._lookup(window)
+                entry = self._lookup(index, window)
                 if entry is None:
                     continue
                 concept_position, preferred = entry
@@ -157,13 +173,14 @@ class SkillMatcher:
             position += 1
         return found
 
-    def _lookup(self, window: list[Token]) -> tuple[int, bool] | None:
+    @staticmethod
+    def _lookup(index: _PhraseIndex, window: list[Token]) -> tuple[int, bool] | None:
         if len(window) > 1:
-            return self._index.entries.get(tuple(token.key for token in window))
+            return index.entries.get(tuple(token.key for token in window))
         surface = window[0].surface
-        entry = self._index.entries.get((surface,))
+        entry = index.entries.get((surface,))
         if entry is None and surface.endswith("s"):
-            entry = self._index.entries.get((surface[:-1],))
+            entry = index.entries.get((surface[:-1],))
         return entry
 
     def _embedding_matches(self, section: str, text: str) -> list[SkillMatch]:

@@ -5,9 +5,14 @@ Both the ESCO labels and the document text go through the same normaliser
 development of policies" contains the key of the ESCO label "develop policies".
 A one-word phrase is keyed by its surface form instead (a text word may add a
 plural "s"): stems alone would make "Accountability" the skill "accounting".
+
+French words are also folded to plain letters before stemming (OCR often drops
+accents and reads "œ" as "ce") and lose an elided article ("l'équipe" is
+"équipe"), so "mise en ceuvre de l'equipe" keys like "mise en œuvre de l'équipe".
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -55,6 +60,9 @@ MAX_CANDIDATE_WORDS = 12
 
 
 _PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]\n/]")
+_FRENCH_ELISION_RE = re.compile(r"^(?:[cdjlmnst]|qu)'")
+# OCR misreadings of "œ" in French forms: "ceuvre", "cceur".
+_FRENCH_OCR_WORDS = {"ceuvre": "oeuvre", "ceuvres": "oeuvres", "cceur": "coeur"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class Normaliser:
         for word in words(text):
             clause += len(_PUNCTUATION_RE.findall(text, previous_end, word.start))
             previous_end = word.end
-            lowered = word.text.lower().replace("’", "'")
+            lowered = self._plain(word.text)
             if lowered in self._ignored:
                 continue
             result.append(Token(self._stem(lowered), "=" + lowered, word.start, word.end, clause))
@@ -90,11 +98,21 @@ class Normaliser:
 
     def key(self, phrase: str) -> tuple[str, ...]:
         """Index key of a label; empty for a one-word label that is not a plain word of 3+ letters."""
-        lowered = [w for w in WORD_RE.findall(phrase.lower().replace("’", "'")) if w not in self._ignored]
-        if len(lowered) == 1:
-            plain = lowered[0] == phrase.strip().lower() and len(lowered[0]) >= 3
-            return ("=" + lowered[0],) if plain else ()
-        return tuple(self._stem(word) for word in lowered)
+        found = WORD_RE.findall(phrase)
+        lowered = [self._plain(w) for w in found]
+        kept = [w for w in lowered if w not in self._ignored]
+        if len(kept) == 1:
+            plain = len(found) == 1 and found[0] == phrase.strip() and len(kept[0]) >= 3
+            return ("=" + kept[0],) if plain else ()
+        return tuple(self._stem(word) for word in kept)
+
+    def _plain(self, word: str) -> str:
+        lowered = word.lower().replace("’", "'")
+        if self.language != "fr":
+            return lowered
+        lowered = _FRENCH_ELISION_RE.sub("", lowered).replace("œ", "oe")
+        folded = "".join(c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c))
+        return _FRENCH_OCR_WORDS.get(folded, folded)
 
     def _stem(self, lowered: str) -> str:
         stem = self._stems.get(lowered)
