@@ -26,7 +26,8 @@ def main(count: int, embed: bool) -> None:
     cache = Path(__file__).resolve().parents[2] / ".work" / "analysis-cache"
     matcher = SkillMatcher(SkillTaxonomy.load(), embedder, SkillMatcherSettings(cache_dir=cache))
     for path in corpus_files()[:count]:
-        skills = matcher.extract(load_document(path).sections)
+        document = load_document(path)
+        skills = matcher.extract(document.sections, document.language)
         print(f"== {path.name} ({len(skills)} skills)")
         for skill in skills:
             print(f"   {skill.method:9} {skill.confidence:.2f} {skill.label!r:45} <- {skill.evidence!r}")

@@ -91,7 +91,7 @@ class AnalysisInput:
 @dataclass
 class AnalysisSettings:
     skill_min_confidence: float = 0.5
-    similarity_threshold: float = 0.75
+    similarity_threshold: float = 0.80
     exact_confidence: float = 0.95
     alias_confidence: float = 0.85
     # Where ESCO label embeddings are cached, per embedding model and taxonomy version.

@@ -14,7 +14,7 @@ class AnalysisServiceSettings(BaseSettings):
     group_id: str = "jdi-analysis"
     # Skill matching thresholds (see jdi_analysis.analyze.AnalysisSettings).
     skill_min_confidence: float = 0.5
-    similarity_threshold: float = 0.75
+    similarity_threshold: float = 0.80
     # Embedding similarity over candidate phrases; off means exact and alias matches only.
     use_embeddings: bool = True
     # ESCO label embeddings are computed once per model and taxonomy release, then read from here.

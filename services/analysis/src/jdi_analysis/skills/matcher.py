@@ -45,7 +45,7 @@ class SkillMatcherSettings:
     exact_confidence: float = 0.95
     alias_confidence: float = 0.85
     # Cosine similarity a candidate phrase needs to an ESCO label to count as that skill.
-    similarity_threshold: float = 0.75
+    similarity_threshold: float = 0.80
     min_confidence: float = 0.5
     # One-word alternative labels ("try", "guide", "rights") match ordinary prose, so they are skipped.
     min_alias_words: int = 2
