@@ -48,19 +48,17 @@ def to_qdrant_filter(filters: ChunkFilters, exclude_document_id: str | None = No
 
 
 class QdrantVectorStore:
-    def __init__(self, client: AsyncQdrantClient, server: bool) -> None:
+    def __init__(self, client: AsyncQdrantClient) -> None:
         self._client = client
-        # Local mode has no payload indexes (it scans every point), so they are made on a server only.
-        self._server = server
 
     @classmethod
     def for_server(cls, url: str, api_key: str | None = None) -> "QdrantVectorStore":
-        return cls(AsyncQdrantClient(url=url, api_key=api_key), server=True)
+        return cls(AsyncQdrantClient(url=url, api_key=api_key))
 
     @classmethod
     def local(cls, path: Path) -> "QdrantVectorStore":
         path.mkdir(parents=True, exist_ok=True)
-        return cls(AsyncQdrantClient(path=str(path)), server=False)
+        return cls(AsyncQdrantClient(path=str(path)))
 
     async def ensure_collection(self, model_id: str, dimension: int) -> str:
         name = collection_name(model_id)
@@ -71,11 +69,12 @@ class QdrantVectorStore:
             vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
         )
-        if self._server:
-            for field in KEYWORD_FIELDS:
-                await self._client.create_payload_index(name, field, models.PayloadSchemaType.KEYWORD)
-            for field in INTEGER_FIELDS:
-                await self._client.create_payload_index(name, field, models.PayloadSchemaType.INTEGER)
+        # Local mode accepts these requests and keeps scanning; sending them there too means every
+        # store test runs the exact calls a server gets.
+        for field in KEYWORD_FIELDS:
+            await self._client.create_payload_index(name, field, models.PayloadSchemaType.KEYWORD)
+        for field in INTEGER_FIELDS:
+            await self._client.create_payload_index(name, field, models.PayloadSchemaType.INTEGER)
         return name
 
     async def replace_document(
