@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 from test_analysis_corpus import corpus_files, load_document  # noqa: E402
 
 from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer  # noqa: E402
+from jdi_analysis.skills.matcher import SkillMatcherSettings  # noqa: E402
 from jdi_analysis.skills.taxonomy import SkillTaxonomy  # noqa: E402
 
 PASSES = 3
@@ -85,7 +86,7 @@ def _with_embedding(taxonomy: SkillTaxonomy, documents: list[AnalysisInput]) -> 
     except ImportError as exc:
         return {"skipped": f"jdi_embedder not importable: {exc}"}
     embedder = OnnxEmbedder.load()
-    analyzer = Analyzer(AnalysisSettings(embedding_cache_dir=CACHE_DIR), taxonomy, embedder)
+    analyzer = Analyzer(AnalysisSettings(skills=SkillMatcherSettings(cache_dir=CACHE_DIR)), taxonomy, embedder)
     cache_was_warm = any(CACHE_DIR.glob("esco-labels-*.npy"))
     started = time.perf_counter()
     analyzer.matcher.label_vectors()

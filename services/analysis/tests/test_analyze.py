@@ -8,6 +8,7 @@ from jdi_analysis.analyze import (
     AnalysisSettings,
     Analyzer,
 )
+from jdi_analysis.skills.matcher import SkillMatcherSettings
 from jdi_core.events import Analyzed
 
 
@@ -53,7 +54,9 @@ def test_output_validates_against_the_analyzed_event_contract(taxonomy, sections
 
 
 def test_skill_confidence_threshold_comes_from_settings(taxonomy, sections):
-    result = Analyzer(AnalysisSettings(skill_min_confidence=0.9), taxonomy).analyze(_input(sections))
+    result = Analyzer(AnalysisSettings(skills=SkillMatcherSettings(min_confidence=0.9)), taxonomy).analyze(
+        _input(sections)
+    )
     assert result.skills and all(s.confidence >= 0.9 for s in result.skills)
 
 

@@ -1,8 +1,7 @@
 """Analyse one parsed job description: skills, quality, inclusive language, compliance."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -90,12 +89,7 @@ class AnalysisInput:
 
 @dataclass
 class AnalysisSettings:
-    skill_min_confidence: float = 0.5
-    similarity_threshold: float = 0.80
-    exact_confidence: float = 0.95
-    alias_confidence: float = 0.85
-    # Where ESCO label embeddings are cached, per embedding model and taxonomy version.
-    embedding_cache_dir: Path | None = None
+    skills: SkillMatcherSettings = field(default_factory=SkillMatcherSettings)
     quality: QualitySettings | None = None
 
 
@@ -133,17 +127,7 @@ class Analyzer:
     ) -> None:
         self.settings = settings
         self.taxonomy = taxonomy
-        self.matcher = SkillMatcher(
-            taxonomy,
-            embedder,
-            SkillMatcherSettings(
-                exact_confidence=settings.exact_confidence,
-                alias_confidence=settings.alias_confidence,
-                similarity_threshold=settings.similarity_threshold,
-                min_confidence=settings.skill_min_confidence,
-                cache_dir=settings.embedding_cache_dir,
-            ),
-        )
+        self.matcher = SkillMatcher(taxonomy, embedder, settings.skills)
 
     def analyze(self, doc: AnalysisInput) -> AnalysisResult:
         sections = _validated_sections(doc)

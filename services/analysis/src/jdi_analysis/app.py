@@ -9,6 +9,7 @@ from jdi_analysis import api
 from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.handlers import SOURCE, AnalysisHandlers
 from jdi_analysis.settings import AnalysisServiceSettings
+from jdi_analysis.skills.matcher import SkillMatcherSettings
 from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
@@ -31,9 +32,11 @@ def create_app(settings: AnalysisServiceSettings, *, analyzer: Analyzer | None =
     engine = make_engine(settings.database, SCHEMA)
     analyzer = analyzer or Analyzer(
         AnalysisSettings(
-            skill_min_confidence=settings.skill_min_confidence,
-            similarity_threshold=settings.similarity_threshold,
-            embedding_cache_dir=settings.embedding_cache_dir,
+            skills=SkillMatcherSettings(
+                min_confidence=settings.skill_min_confidence,
+                similarity_threshold=settings.similarity_threshold,
+                cache_dir=settings.embedding_cache_dir,
+            )
         ),
         SkillTaxonomy.load(),
         OnnxEmbedder.load() if settings.use_embeddings else None,

@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jdi_analysis.skills.matcher import SkillMatcherSettings
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 
@@ -12,9 +13,9 @@ class AnalysisServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8003
     group_id: str = "jdi-analysis"
-    # Skill matching thresholds (see jdi_analysis.analyze.AnalysisSettings).
-    skill_min_confidence: float = 0.5
-    similarity_threshold: float = 0.80
+    # Skill matching thresholds; the defaults are the matcher's own.
+    skill_min_confidence: float = SkillMatcherSettings.min_confidence
+    similarity_threshold: float = SkillMatcherSettings.similarity_threshold
     # Embedding similarity over candidate phrases; off means exact and alias matches only.
     use_embeddings: bool = True
     # ESCO label embeddings are computed once per model and taxonomy release, then read from here.

@@ -82,6 +82,7 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from jdi_analysis.analyze import AnalysisSettings, Analyzer
+    from jdi_analysis.skills.matcher import SkillMatcherSettings
     from jdi_analysis.skills.taxonomy import SkillTaxonomy
     from jdi_cli.analyze import write_analyze_output
     from jdi_embedder import ModelFilesMissing, OnnxEmbedder
@@ -94,7 +95,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         except ModelFilesMissing as error:
             return _fail("embedding_model_missing", f"{error}; use --no-embeddings to skip similarity matching")
     # ESCO label vectors are computed once per model and taxonomy, then read from this cache.
-    analyzer = Analyzer(AnalysisSettings(embedding_cache_dir=default_cache_dir()), SkillTaxonomy.load(), embedder)
+    settings = AnalysisSettings(skills=SkillMatcherSettings(cache_dir=default_cache_dir()))
+    analyzer = Analyzer(settings, SkillTaxonomy.load(), embedder)
     return write_analyze_output(args.paths, sys.stdout, analyzer, jsonl=args.jsonl)
 
 
