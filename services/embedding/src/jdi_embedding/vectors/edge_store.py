@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import qdrant_edge as edge
@@ -22,12 +22,13 @@ from jdi_embedding.vectors.schema import (
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     RRF_K,
+    SCROLL_PAGE,
     SPARSE,
     chunk_payload,
+    dense_matrix,
 )
 
 ACTIVE_FILE = "active.json"
-SCROLL_PAGE = 256
 
 
 def _match(key: str, value: str) -> edge.FieldCondition:
@@ -183,10 +184,10 @@ class EdgeVectorStore:
 
     def _document_vectors(self, collection: str, document_id: str) -> np.ndarray:
         shard = self._shard(collection)
-        vectors: list[list[float]] = []
+        records: list[Any] = []
         offset = None
         while True:
-            records, offset = shard.scroll(
+            page, offset = shard.scroll(
                 edge.ScrollRequest(
                     offset=offset,
                     limit=SCROLL_PAGE,
@@ -195,15 +196,9 @@ class EdgeVectorStore:
                     with_vector=[DENSE],
                 )
             )
-            # Only the plain dense vector is requested, never a sparse or multi-vector.
-            vectors.extend(
-                cast(list[float], record.vector[DENSE]) for record in records if isinstance(record.vector, dict)
-            )
+            records.extend(page)
             if offset is None:
-                break
-        if not vectors:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(vectors, dtype=np.float32)
+                return dense_matrix(records)
 
     async def document_dense_vectors(self, collection: str, document_id: str) -> np.ndarray:
         return await asyncio.to_thread(self._document_vectors, collection, document_id)

@@ -6,7 +6,6 @@ tests use to exercise this adapter without a server."""
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
@@ -24,8 +23,10 @@ from jdi_embedding.vectors.schema import (
     FILTER_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
+    SCROLL_PAGE,
     SPARSE,
     chunk_payload,
+    dense_matrix,
 )
 
 
@@ -159,26 +160,20 @@ class QdrantVectorStore:
         return [ChunkHit(score=point.score, payload=point.payload or {}) for point in response.points]
 
     async def document_dense_vectors(self, collection: str, document_id: str) -> np.ndarray:
-        vectors: list[list[float]] = []
+        records: list[models.Record] = []
         offset: uuid.UUID | str | int | None = None
         while True:
-            records, offset = await self._client.scroll(
+            page, offset = await self._client.scroll(
                 collection,
                 scroll_filter=_document_filter(document_id),
-                limit=256,
+                limit=SCROLL_PAGE,
                 offset=offset,
                 with_vectors=[DENSE],
                 with_payload=False,
             )
-            # Only the plain dense vector is requested, never a sparse or multi-vector.
-            vectors.extend(
-                cast(list[float], record.vector[DENSE]) for record in records if isinstance(record.vector, dict)
-            )
+            records.extend(page)
             if offset is None:
-                break
-        if not vectors:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(vectors, dtype=np.float32)
+                return dense_matrix(records)
 
     async def set_active(self, model_id: str) -> None:
         target = collection_name(model_id)
