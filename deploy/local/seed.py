@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from jdi_core.samples import generate_job_description
+from jdi_samples import generate_job_description
 
 GATEWAY = f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}"
 SAMPLES = [generate_job_description(seed, language) for seed, language in ((1, "en"), (2, "en"), (3, "fr"), (4, "en"))]

@@ -6,10 +6,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jdi_core.contracts import CONTRACTS_DIR, export_schemas, render_schema, schema_path
-from jdi_core.events import EVENT_TYPES, Topic
+from jdi_contracts.events import EVENT_TYPES, Topic
+from jdi_contracts.json_schema import SCHEMAS_DIR, export_schemas, render_schema, schema_path
 
-EXAMPLES = sorted((CONTRACTS_DIR / "examples").glob("*.json"))
+EXAMPLES = sorted((SCHEMAS_DIR / "examples").glob("*.json"))
 
 
 def topic_of(example: Path) -> Topic:
@@ -38,14 +38,14 @@ def test_example_validates_against_schema_and_model(example: Path) -> None:
 
 
 def test_schema_rejects_an_event_of_another_type() -> None:
-    payload = json.loads((CONTRACTS_DIR / "examples" / "jdi.documents.deleted.v1.example-1.json").read_text())
+    payload = json.loads((SCHEMAS_DIR / "examples" / "jdi.documents.deleted.v1.example-1.json").read_text())
     schema = json.loads(schema_path(Topic.PARSED).read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(payload, schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_submitted_requires_exactly_one_body() -> None:
-    payload = json.loads((CONTRACTS_DIR / "examples" / "jdi.documents.submitted.v1.example-2.json").read_text())
+    payload = json.loads((SCHEMAS_DIR / "examples" / "jdi.documents.submitted.v1.example-2.json").read_text())
     payload["data"]["text"] = None
     with pytest.raises(ValueError, match="exactly one of"):
         EVENT_TYPES[Topic.SUBMITTED].model_validate(payload)

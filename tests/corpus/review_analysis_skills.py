@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from test_analysis_corpus import corpus_files, load_document
 
-from jdi_analysis.skills.matcher import SkillMatcher, SkillMatcherSettings
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
+from jdi_analyzer.skills.matcher import SkillMatcher, SkillMatcherSettings
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
 
 
 def main(count: int, embed: bool) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from jdi_analysis.analyze import (
+from jdi_analyzer.analyzer import (
     AnalysisInput,
     AnalysisResult,
     AnalysisSettings,
     Analyzer,
 )
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
 
 pytestmark = pytest.mark.corpus
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jdi_ingestion.parsing import DocumentRejected, ParsedJobDescription, parse_document
+from jdi_parser import ParsedJobDescription, RejectionError, parse_document
 
 pytestmark = pytest.mark.corpus
 
@@ -47,20 +47,20 @@ def _markdown_headings(raw: str, key_pattern: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def results() -> list[tuple[Path, str, ParsedJobDescription | DocumentRejected]]:
-    outcomes: list[tuple[Path, str, ParsedJobDescription | DocumentRejected]] = []
+def results() -> list[tuple[Path, str, ParsedJobDescription | RejectionError]]:
+    outcomes: list[tuple[Path, str, ParsedJobDescription | RejectionError]] = []
     for path in _files():
         data = path.read_bytes()
         raw = data.decode("utf-8", errors="replace")
         try:
             outcomes.append((path, raw, parse_document(data, path.name)))
-        except DocumentRejected as rejection:
+        except RejectionError as rejection:
             outcomes.append((path, raw, rejection))
     return outcomes
 
 
 def test_every_file_is_parsed_or_rejected_with_a_reason(results) -> None:
-    rejected = [(path.name, outcome.reason) for path, _, outcome in results if isinstance(outcome, DocumentRejected)]
+    rejected = [(path.name, outcome.reason) for path, _, outcome in results if isinstance(outcome, RejectionError)]
     print(f"\ncorpus: {len(results)} files, {len(rejected)} rejected {rejected}")
     assert all(reason for _, reason in rejected)
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jdi_core.samples import generate_job_description
+from jdi_samples import generate_job_description
 
 pytestmark = pytest.mark.e2e
 

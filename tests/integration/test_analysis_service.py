@@ -12,15 +12,13 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.app import create_app as create_analysis
 from jdi_analysis.settings import AnalysisServiceSettings
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.tables import SCHEMA, analyses, document_skills
-from jdi_core.broker import make_broker, publish_event
-from jdi_core.db import make_engine
-from jdi_core.events import (
+from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+from jdi_contracts.events import (
     Analyzed,
     Deleted,
     DocumentAnalyzed,
@@ -30,10 +28,12 @@ from jdi_core.events import (
     Skill,
     Topic,
 )
-from jdi_core.samples import generate_job_description
+from jdi_core.broker import make_broker, publish_event
+from jdi_core.db import make_engine
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 from jdi_gateway.app import create_app as create_gateway
 from jdi_gateway.settings import GatewaySettings
+from jdi_samples import generate_job_description
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from jdi_cli.traces import read_span_files
-from jdi_core.events import DocumentSubmitted, Topic
-from jdi_core.identity import document_id_for
-from jdi_core.samples import generate_job_description
+from jdi_contracts.events import DocumentSubmitted, Topic
+from jdi_contracts.identity import document_id_for
+from jdi_samples import generate_job_description
 
 pytestmark = pytest.mark.integration
 

@@ -28,8 +28,8 @@ import qdrant_edge as edge
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from jdi_contracts.events import DocumentEmbedded, DocumentParsed, Topic
 from jdi_core.broker import make_broker, publish_event
-from jdi_core.events import DocumentEmbedded, DocumentParsed, Topic
 from jdi_core.settings import KafkaSettings
 from jdi_embedder import INT8_MODEL_ID, MODEL_ID, OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jdi_core.events import (
+from jdi_contracts.events import (
     Analyzed,
     Classification,
     CloudEvent,

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
+from jdi_contracts.events import Parsed, Section
 from jdi_core.db import make_engine
-from jdi_core.events import Parsed, Section
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
 from jdi_ingestion.app import MIGRATIONS

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 # These imports follow the sys.path entry that makes tests/corpus importable.
 from test_analysis_corpus import corpus_files, load_document  # noqa: E402
 
-from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer  # noqa: E402
-from jdi_analysis.skills.matcher import SkillMatcherSettings  # noqa: E402
-from jdi_analysis.skills.taxonomy import SkillTaxonomy  # noqa: E402
+from jdi_analyzer.analyzer import AnalysisInput, AnalysisSettings, Analyzer  # noqa: E402
+from jdi_analyzer.skills.matcher import SkillMatcherSettings  # noqa: E402
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy  # noqa: E402
 
 PASSES = 3
 CACHE_DIR = ROOT / ".work" / "analysis-cache"

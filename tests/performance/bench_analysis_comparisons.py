@@ -27,20 +27,20 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from jdi_analysis import api
-from jdi_analysis.analyze import AnalysisInput, AnalysisSettings, Analyzer
 from jdi_analysis.app import MIGRATIONS
 from jdi_analysis.handlers import to_contract
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
 from jdi_analysis.store.tables import SCHEMA
+from jdi_analyzer.analyzer import AnalysisInput, AnalysisSettings, Analyzer
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+from jdi_contracts.events import Classification, Parsed, Section
 from jdi_core.db import make_engine, schema_name
-from jdi_core.events import Classification, Parsed, Section
 from jdi_core.migrations import migrate
-from jdi_core.samples import generate_job_descriptions
 from jdi_core.settings import DatabaseSettings
 from jdi_embedder import OnnxEmbedder
-from jdi_ingestion.parsing import ParseLimits, parse_text
+from jdi_parser import ParseLimits, parse_text
+from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTINCT_TEXTS = 300

@@ -20,10 +20,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from jdi_cli.files import expand_paths
 from jdi_cli.submit import SubmitOptions, submit_files
+from jdi_contracts.events import Topic
 from jdi_core.broker import make_broker
-from jdi_core.events import Topic
-from jdi_core.samples import generate_job_descriptions
 from jdi_core.settings import KafkaSettings
+from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = 2000

@@ -28,8 +28,8 @@ from pathlib import Path
 from asgi_lifespan import LifespanManager
 from embedding_bench import REPO_ROOT, chunks_per_second, load_average, synthetic_parsed_event, write_result
 
+from jdi_contracts.events import DocumentParsed
 from jdi_core.broker import make_broker, publish_event
-from jdi_core.events import DocumentParsed
 from jdi_core.settings import KafkaSettings
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.app import create_app

@@ -21,21 +21,21 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy import text
 
-from jdi_core.events import (
+from jdi_contracts.events import (
     Analyzed,
     DocumentAnalyzed,
     DocumentParsed,
     Quality,
 )
-from jdi_core.identity import document_id_for
+from jdi_contracts.identity import document_id_for
 from jdi_core.migrations import migrate
-from jdi_core.samples import generate_job_descriptions
 from jdi_core.settings import DatabaseSettings
 from jdi_gateway.app import MIGRATIONS, create_app
 from jdi_gateway.auth.keys import ensure_bootstrap_key
 from jdi_gateway.projections.handlers import Projector
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.tables import SCHEMA
+from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = 10_000

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from jdi_core.events import DocumentParsed, Section
-from jdi_core.samples import generate_job_description
+from jdi_contracts.events import DocumentParsed, Section
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.search import HybridSearch, SearchQuery
 from jdi_embedding.vectors import VectorStore
 from jdi_embedding.vectors.indexing import index_document
+from jdi_samples import generate_job_description
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_MARKDOWN = REPO_ROOT.parent / "shared" / "corpus" / "markdown"

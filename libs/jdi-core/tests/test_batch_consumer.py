@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka import TestKafkaBroker
 
+from jdi_contracts.events import DeadLettered, Topic
 from jdi_core.batch_consumer import BatchHandler, rewind_to_batch_start, subscribe_batch
 from jdi_core.broker import PermanentError, make_broker
-from jdi_core.events import DeadLettered, Topic
 from jdi_core.settings import KafkaSettings
 
 SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)

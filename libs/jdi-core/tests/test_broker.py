@@ -5,8 +5,8 @@ import base64
 import pytest
 from faststream.kafka import KafkaMessage, TestKafkaBroker
 
+from jdi_contracts.events import DeadLettered, Topic
 from jdi_core.broker import PermanentError, make_broker, subscribe
-from jdi_core.events import DeadLettered, Topic
 from jdi_core.settings import KafkaSettings
 
 SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)

@@ -6,7 +6,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from jdi_analysis.skills.taxonomy import SkillConcept, SkillTaxonomy
+from jdi_analyzer.skills.taxonomy import SkillConcept, SkillTaxonomy
 
 PREFIX = "http://data.europa.eu/esco/skill/"
 

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from jdi_analysis import api
-from jdi_analysis.comparison import ComparableDocument, SkillRef
+from jdi_analyzer.comparison import ComparableDocument, SkillRef
 
 U = "http://data.europa.eu/esco/skill/"
 

@@ -8,12 +8,10 @@ import jsonschema
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.handlers import SOURCE, AnalysisHandlers
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.contracts import schema_path
-from jdi_core.events import (
+from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+from jdi_contracts.events import (
     Analyzed,
     Classification,
     CloudEvent,
@@ -26,6 +24,8 @@ from jdi_core.events import (
     Section,
     Topic,
 )
+from jdi_contracts.json_schema import schema_path
+from jdi_core.broker import make_broker, publish_event, subscribe
 from jdi_core.settings import KafkaSettings
 
 SETTINGS = KafkaSettings(topic_prefix="unit.", retry_backoff_s=0)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from jdi_core.events import Section
+from jdi_contracts.events import Section
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.vectors import EdgeVectorStore, QdrantVectorStore

@@ -1,6 +1,6 @@
 import pytest
 
-from jdi_core.events import Classification, Parsed
+from jdi_contracts.events import Classification, Parsed
 from jdi_embedder import OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta, chunk_sections, split_into_windows
 

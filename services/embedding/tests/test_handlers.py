@@ -10,7 +10,7 @@ from aiokafka import ConsumerRecord
 from opentelemetry import trace
 from pydantic import ValidationError
 
-from jdi_core.events import (
+from jdi_contracts.events import (
     CloudEvent,
     Deleted,
     DocumentDeleted,

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.events import (
+from jdi_contracts.events import (
     CloudEvent,
     DeleteRequested,
     DocumentDeleted,
@@ -20,10 +19,11 @@ from jdi_core.events import (
     Submitted,
     Topic,
 )
+from jdi_core.broker import make_broker, publish_event, subscribe
 from jdi_core.settings import KafkaSettings
 from jdi_ingestion.handlers import IngestionHandlers
-from jdi_ingestion.parsing import ParseLimits
 from jdi_ingestion.store import StoredVersion, job_key
+from jdi_parser import ParseLimits
 
 SETTINGS = KafkaSettings(topic_prefix="unit.", retry_backoff_s=0)
 

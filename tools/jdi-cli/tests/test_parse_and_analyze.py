@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
-from jdi_cli.analyze import analyze_file_to_json
+from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+from jdi_cli.analyze_output import analyze_file_to_json
 from jdi_cli.files import InputFile
 from jdi_cli.main import main
-from jdi_core.events import Analyzed
-from jdi_core.identity import document_id_for
-from jdi_core.samples import generate_job_description
+from jdi_contracts.events import Analyzed
+from jdi_contracts.identity import document_id_for
+from jdi_samples import generate_job_description
 
 
 @pytest.fixture(scope="module")

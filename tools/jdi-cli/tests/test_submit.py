@@ -10,11 +10,11 @@ from faststream.kafka.annotations import KafkaMessage
 
 from jdi_cli.files import expand_paths
 from jdi_cli.submit import SubmitOptions, submit_files
+from jdi_contracts.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Topic
+from jdi_contracts.identity import document_id_for
 from jdi_core.broker import make_broker
-from jdi_core.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Topic
-from jdi_core.identity import document_id_for
-from jdi_core.samples import generate_job_description
 from jdi_core.settings import KafkaSettings
+from jdi_samples import generate_job_description
 
 SETTINGS = KafkaSettings(topic_prefix="unit-cli.")
 DEFAULT_OPTIONS = SubmitOptions()

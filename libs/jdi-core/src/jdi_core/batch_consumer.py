@@ -20,8 +20,8 @@ from faststream.kafka.message import ConsumerProtocol
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from pydantic import ValidationError
 
+from jdi_contracts.events import Topic
 from jdi_core.broker import PermanentError, consumer_options, dead_letter
-from jdi_core.events import Topic
 from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
 from jdi_core.settings import KafkaSettings
 

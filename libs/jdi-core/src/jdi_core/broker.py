@@ -13,7 +13,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 from pydantic import ValidationError
 
-from jdi_core.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
+from jdi_contracts.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
 from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
 from jdi_core.settings import KafkaSettings
 

@@ -3,7 +3,7 @@
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jdi_core.events import Topic
+from jdi_contracts.events import Topic
 
 
 class KafkaSettings(BaseSettings):

@@ -7,7 +7,7 @@ from typing import Annotated, Protocol
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from jdi_analysis.comparison import (
+from jdi_analyzer.comparison import (
     CareerStep,
     ComparableDocument,
     DocumentComparison,
@@ -16,7 +16,7 @@ from jdi_analysis.comparison import (
     compare_documents,
     skill_gap,
 )
-from jdi_analysis.skills.matcher import Embedder
+from jdi_analyzer.skills.matcher import Embedder
 
 MAX_LEVELS_UP = 2
 

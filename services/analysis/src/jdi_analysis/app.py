@@ -6,17 +6,17 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from jdi_analysis import api
-from jdi_analysis.analyze import AnalysisSettings, Analyzer
 from jdi_analysis.handlers import SOURCE, AnalysisHandlers
 from jdi_analysis.settings import AnalysisServiceSettings
-from jdi_analysis.skills.matcher import SkillMatcherSettings
-from jdi_analysis.skills.taxonomy import SkillTaxonomy
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.queries import PostgresAnalysisQueries
 from jdi_analysis.store.tables import SCHEMA
+from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
+from jdi_analyzer.skills.matcher import SkillMatcherSettings
+from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+from jdi_contracts.events import Topic
 from jdi_core.broker import event_publisher, make_broker, subscribe
 from jdi_core.db import make_engine, ping
-from jdi_core.events import Topic
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry

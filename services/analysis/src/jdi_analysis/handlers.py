@@ -5,9 +5,9 @@ from typing import Protocol
 
 from faststream.kafka import KafkaMessage
 
-from jdi_analysis.analyze import AnalysisInput, AnalysisInputError, AnalysisResult, Analyzer
+from jdi_analyzer.analyzer import AnalysisInput, AnalysisInputError, AnalysisResult, Analyzer
+from jdi_contracts.events import Analyzed, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
 from jdi_core.broker import PermanentError, Publish
-from jdi_core.events import Analyzed, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
 
 SOURCE = "/jdi/analysis"
 

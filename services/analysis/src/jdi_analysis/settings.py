@@ -3,7 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jdi_analysis.skills.matcher import SkillMatcherSettings
+from jdi_analyzer.skills.matcher import SkillMatcherSettings
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 

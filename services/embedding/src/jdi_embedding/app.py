@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 
+from jdi_contracts.events import Topic
 from jdi_core.batch_consumer import subscribe_batch
 from jdi_core.broker import event_publisher, make_broker
-from jdi_core.events import Topic
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_embedder import Embedder, OnnxEmbedder

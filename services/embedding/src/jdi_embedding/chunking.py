@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from jdi_core.events import Parsed, Section
+from jdi_contracts.events import Parsed, Section
 
 DEFAULT_MAX_TOKENS = 200
 DEFAULT_OVERLAP = 40

@@ -21,8 +21,8 @@ from opentelemetry import trace
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 
+from jdi_contracts.events import DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
 from jdi_core.broker import Publish
-from jdi_core.events import DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.vectors.indexing import ChunkedDocument, chunk_document, store_document

@@ -7,9 +7,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
+from jdi_contracts.events import Topic
 from jdi_core.broker import event_publisher, make_broker, subscribe
 from jdi_core.db import make_engine, ping
-from jdi_core.events import Topic
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry

@@ -1,7 +1,7 @@
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jdi_core.events import MAX_DOCUMENT_BYTES
+from jdi_contracts.events import MAX_DOCUMENT_BYTES
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 

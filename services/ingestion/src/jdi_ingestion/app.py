@@ -4,9 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from jdi_contracts.events import Topic
 from jdi_core.broker import event_publisher, make_broker, subscribe
 from jdi_core.db import make_engine, ping
-from jdi_core.events import Topic
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry

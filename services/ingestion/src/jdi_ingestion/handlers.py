@@ -9,9 +9,8 @@ from typing import Any
 from faststream.kafka import KafkaMessage
 from pydantic import ValidationError
 
-from jdi_core.broker import Publish, single_record
-from jdi_core.events import (
-    Classification,
+import jdi_parser as parsing
+from jdi_contracts.events import (
     Deleted,
     DocumentDeleted,
     DocumentDeleteRequested,
@@ -21,21 +20,13 @@ from jdi_core.events import (
     Parsed,
     Rejected,
     RejectionReason,
-    Section,
     Submitted,
 )
-from jdi_ingestion import parsing
+from jdi_core.broker import Publish, single_record
 from jdi_ingestion.store import DocumentStore, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
-
-
-class Rejection(Exception):
-    def __init__(self, reason: RejectionReason, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 class IngestionHandlers:
@@ -52,7 +43,7 @@ class IngestionHandlers:
             return
         try:
             await self.ingest(event)
-        except Rejection as rejection:
+        except parsing.RejectionError as rejection:
             await self._reject(event, rejection.reason, rejection.message)
 
     async def on_delete_requested(self, message: KafkaMessage) -> None:
@@ -65,7 +56,7 @@ class IngestionHandlers:
         submission = event.data
         original = _original_bytes(submission)
         if hashlib.sha256(original).hexdigest() != submission.sha256:
-            raise Rejection(RejectionReason.CHECKSUM_MISMATCH, "sha256 does not match the content")
+            raise parsing.RejectionError(RejectionReason.CHECKSUM_MISMATCH, "sha256 does not match the content")
 
         known = await self._store.find_by_content(submission.sha256)
         if known is not None:
@@ -74,13 +65,10 @@ class IngestionHandlers:
                 await self._publish_parsed(known.record)
             return
 
-        try:
-            if submission.text is not None:
-                result = parsing.parse_text(submission.text, submission.file_name, self._limits)
-            else:
-                result = parsing.parse_document(original, submission.file_name, self._limits)
-        except parsing.DocumentRejected as rejected:
-            raise Rejection(RejectionReason(rejected.reason.value), rejected.message) from rejected
+        if submission.text is not None:
+            result = parsing.parse_text(submission.text, submission.file_name, self._limits)
+        else:
+            result = parsing.parse_document(original, submission.file_name, self._limits)
 
         warnings = list(result.warnings)
         document_id = await self._resolve_document_id(submission.document_id, result, warnings)
@@ -95,19 +83,11 @@ class IngestionHandlers:
             language=result.language,
             job_number=result.job_number,
             position_number=result.position_number,
-            classification=(
-                Classification(
-                    group=result.classification.group,
-                    level=result.classification.level,
-                    code=result.classification.code,
-                )
-                if result.classification
-                else None
-            ),
+            classification=result.classification,
             title=result.title,
             department=result.department,
             fields=result.fields,
-            sections=[Section(key=s.key, heading=s.heading, text=s.text) for s in result.sections],
+            sections=result.sections,
             redactions=result.redactions,
             warnings=warnings,
             translation_of=await self._translation_of(result),
@@ -180,7 +160,7 @@ def _original_bytes(submission: Submitted) -> bytes:
     try:
         return base64.b64decode(submission.content_base64, validate=True)
     except binascii.Error as error:
-        raise Rejection(RejectionReason.CORRUPT_DOCUMENT, "content_base64 is not valid base64") from error
+        raise parsing.RejectionError(RejectionReason.CORRUPT_DOCUMENT, "content_base64 is not valid base64") from error
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jdi_core.events import MAX_DOCUMENT_BYTES
+from jdi_contracts.events import MAX_DOCUMENT_BYTES
 from jdi_core.settings import DatabaseSettings, KafkaSettings
-from jdi_ingestion.parsing import ParseLimits
+from jdi_parser import ParseLimits
 
 
 class IngestionSettings(BaseSettings):

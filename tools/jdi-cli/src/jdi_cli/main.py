@@ -75,16 +75,16 @@ def _positive_int(text: str) -> int:
 
 
 def _run_parse(args: argparse.Namespace) -> int:
-    from jdi_ingestion.parsing.cli_output import write_parse_output
+    from jdi_cli.parse_output import write_parse_output
 
     return write_parse_output(args.paths, sys.stdout, jsonl=args.jsonl)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from jdi_analysis.analyze import AnalysisSettings, Analyzer
-    from jdi_analysis.skills.matcher import SkillMatcherSettings
-    from jdi_analysis.skills.taxonomy import SkillTaxonomy
-    from jdi_cli.analyze import write_analyze_output
+    from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
+    from jdi_analyzer.skills.matcher import SkillMatcherSettings
+    from jdi_analyzer.skills.taxonomy import SkillTaxonomy
+    from jdi_cli.analyze_output import write_analyze_output
     from jdi_embedder import ModelFilesMissing, OnnxEmbedder
     from jdi_embedder.embedder import default_cache_dir
 

@@ -17,9 +17,9 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
 from jdi_cli.files import InputFile
+from jdi_contracts.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Submitted
+from jdi_contracts.identity import document_id_for
 from jdi_core.broker import publish_event
-from jdi_core.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Submitted
-from jdi_core.identity import document_id_for
 from jdi_core.settings import KafkaSettings
 
 SOURCE = "/jdi/cli"

@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jdi_analysis.store.tables import analyses, document_skills
-from jdi_core.events import Analyzed, Parsed, Skill
+from jdi_contracts.events import Analyzed, Parsed, Skill
 
 
 class PostgresAnalysisStore:

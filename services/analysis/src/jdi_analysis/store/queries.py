@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jdi_analysis.comparison import ComparableDocument, SkillRef
 from jdi_analysis.store.tables import analyses, document_skills
+from jdi_analyzer.comparison import ComparableDocument, SkillRef
 
 _DOCUMENT_COLUMNS = (
     analyses.c.document_id,

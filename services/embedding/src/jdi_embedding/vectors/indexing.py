@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jdi_core.events import Section
+from jdi_contracts.events import Section
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import Chunk, DocumentMeta, TokenSpanner, chunk_sections
 from jdi_embedding.vectors import bm25

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from sqlalchemy import and_, or_, select
 from starlette.datastructures import UploadFile
 
-from jdi_core.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
-from jdi_core.identity import document_id_for
+from jdi_contracts.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
+from jdi_contracts.identity import document_id_for
 from jdi_core.telemetry import current_trace_id
 from jdi_gateway.api.audit import audit
 from jdi_gateway.api.errors import ApiError

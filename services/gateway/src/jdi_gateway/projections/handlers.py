@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jdi_core.events import (
+from jdi_contracts.events import (
     CloudEvent,
     DocumentAnalyzed,
     DocumentDeleted,

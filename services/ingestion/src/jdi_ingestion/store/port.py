@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from jdi_core.events import Parsed
+from jdi_contracts.events import Parsed
 
 
 class Numbered(Protocol):

@@ -4,7 +4,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jdi_core.events import Parsed
+from jdi_contracts.events import Parsed
 from jdi_ingestion.store.port import StoredVersion, job_key
 from jdi_ingestion.store.tables import documents, sections, versions
 

@@ -1,0 +1,1 @@
+"""Job-description analysis: skills, quality, inclusive language, compliance and comparison. Pure code."""
