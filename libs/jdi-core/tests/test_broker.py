@@ -73,3 +73,23 @@ async def test_permanent_errors_skip_retries(error: Exception) -> None:
 
     assert calls == 1
     assert [letter.data.attempts for letter in dead] == [1]
+
+
+async def test_a_contract_violation_is_dead_lettered_without_the_document_text(caplog) -> None:
+    """A pydantic error's text quotes the input; the DLQ and the logs get fields and problems only."""
+    personal_text = "Incumbent Jeanne Tremblay, 613-555-0199"
+    dead: list[DeadLettered] = []
+
+    async def strict(message: KafkaMessage) -> None:
+        DeadLettered.from_bytes(message.body)
+
+    async with TestKafkaBroker(broker_with(strict, dead)) as broker:
+        await broker.publish(f'{{"data": "{personal_text}"}}'.encode(), SETTINGS.topic(Topic.PARSED), key=b"doc-3")
+
+    [letter] = dead
+    assert letter.data.error_type == "ValidationError"
+    assert "data: Input should be" in letter.data.error_message
+    assert personal_text not in letter.data.error_message
+    logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    assert "dead-lettered" in logged
+    assert personal_text not in logged

@@ -14,6 +14,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from pydantic import ValidationError
 
 from jdi_contracts.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
+from jdi_core.errors import describe_error
 from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
 from jdi_core.settings import KafkaSettings
 
@@ -96,7 +97,7 @@ def subscribe(
                     return "dead_lettered"
                 logger.warning(
                     "handler failed, retrying",
-                    extra={"topic": single_record(message).topic, "attempt": attempt, "error": repr(error)},
+                    extra={"topic": single_record(message).topic, "attempt": attempt, "error": describe_error(error)},
                 )
                 await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
                 attempt += 1
@@ -138,7 +139,7 @@ async def dead_letter(
     key = record.key.decode(errors="replace") if record.key else None
     logger.error(
         "message dead-lettered",
-        extra={"topic": record.topic, "offset": record.offset, "error": repr(error)},
+        extra={"topic": record.topic, "offset": record.offset, "error": describe_error(error)},
     )
     letter = DeadLetter(
         original_topic=record.topic,
@@ -148,7 +149,7 @@ async def dead_letter(
         headers={name: value.decode(errors="replace") for name, value in record.headers},
         value_base64=base64.b64encode(record.value or b"").decode(),
         error_type=type(error).__name__,
-        error_message=str(error)[:2000],
+        error_message=describe_error(error)[:2000],
         attempts=attempts,
     )
     await publish_event(broker, settings, DeadLettered.wrap(letter, source=source, subject=key))

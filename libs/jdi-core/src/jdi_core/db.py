@@ -21,6 +21,8 @@ def make_engine(settings: DatabaseSettings, service_schema: str) -> AsyncEngine:
         settings.url.get_secret_value(),
         pool_size=settings.pool_size,
         pool_pre_ping=True,
+        # Bound values are document text; errors and logs quote the statement but never its values.
+        hide_parameters=True,
         execution_options={"schema_translate_map": {service_schema: schema_name(settings, service_schema)}},
     )
     SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)

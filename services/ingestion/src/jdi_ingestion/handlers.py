@@ -21,8 +21,10 @@ from jdi_contracts.events import (
     Rejected,
     RejectionReason,
     Submitted,
+    Topic,
 )
 from jdi_core.broker import Publish, single_record
+from jdi_core.errors import describe_error
 from jdi_ingestion.store import DocumentStore, job_key
 
 SOURCE = "/jdi/ingestion"
@@ -148,7 +150,7 @@ class IngestionHandlers:
             file_name=_str_or_none(data.get("file_name")),
             sha256=_str_or_none(data.get("sha256")),
             reason=RejectionReason.INVALID_EVENT,
-            message=_describe(error),
+            message=f"the event does not match {Topic.SUBMITTED.value}: {describe_error(error)}",
         )
         await self._publish(DocumentRejected.wrap(rejected, source=SOURCE, subject=rejected.document_id))
 
@@ -173,8 +175,3 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _describe(error: ValidationError) -> str:
-    problems = [f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}" for e in error.errors()[:5]]
-    return "the event does not match jdi.documents.submitted.v1: " + "; ".join(problems)
