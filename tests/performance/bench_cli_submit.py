@@ -17,12 +17,12 @@ import uuid
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
+from opentelemetry.trace import NoOpTracer
 
 from jdi_cli.files import expand_paths
+from jdi_cli.kafka import EventPublisher, KafkaSettings, make_producer
 from jdi_cli.submit import SubmitOptions, submit_files
 from jdi_contracts.events import Topic
-from jdi_core.broker import make_broker
-from jdi_core.settings import KafkaSettings
 from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +35,15 @@ async def measure(folder: Path, settings: KafkaSettings, max_in_flight: int) -> 
     files = list(expand_paths([folder]))
     seconds: list[float] = []
     for _ in range(PASSES):
-        broker = make_broker(settings)
-        await broker.start()
+        producer = make_producer(settings)
+        await producer.start()
+        publisher = EventPublisher(producer, NoOpTracer(), settings)
         try:
             # The first publish may create the topic; keep that out of the timing.
-            await submit_files(broker, settings, files[:1], SubmitOptions())
-            summary = await submit_files(broker, settings, files, SubmitOptions(max_in_flight=max_in_flight))
+            await submit_files(publisher, files[:1], SubmitOptions())
+            summary = await submit_files(publisher, files, SubmitOptions(max_in_flight=max_in_flight))
         finally:
-            await broker.stop()
+            await producer.stop()
         if summary.failed:
             raise RuntimeError(f"{summary.failed} publishes failed: {summary.problems[0].message}")
         seconds.append(summary.seconds)

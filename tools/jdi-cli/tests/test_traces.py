@@ -1,4 +1,5 @@
-"""`jdi traces` on span files written by the real JsonLinesSpanExporter."""
+"""`jdi traces` on span files written by the services' real JsonLinesSpanExporter, and the CLI's own spans in
+the same format and folder."""
 
 import json
 from pathlib import Path
@@ -8,8 +9,10 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.trace import Status, StatusCode
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from jdi_cli import telemetry
 from jdi_cli.main import main
 from jdi_cli.traces import (
     TraceLookupError,
@@ -18,6 +21,7 @@ from jdi_cli.traces import (
     spans_of_trace,
     summarise_traces,
 )
+from jdi_core import telemetry as service_telemetry
 from jdi_core.telemetry import JsonLinesSpanExporter
 
 
@@ -133,3 +137,34 @@ def test_the_limit_must_be_positive(traces_dir) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["traces", "--limit", "0", "--dir", str(traces_dir)])
     assert exit_info.value.code == 2
+
+
+def test_the_cli_writes_a_span_line_exactly_as_the_services_do() -> None:
+    finished = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "jdi-cli"}))
+    provider.add_span_processor(SimpleSpanProcessor(finished))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("outer"), tracer.start_as_current_span("publish", kind=SpanKind.PRODUCER) as span:
+        span.set_attributes({"messaging.kafka.message.key": "doc-1", "messaging.batch.message_count": 2})
+        span.set_status(Status(StatusCode.ERROR, "unacknowledged"))
+    publish = finished.get_finished_spans()[0]
+
+    assert json.loads(telemetry.span_line(publish)) == service_telemetry.span_to_dict(publish)
+
+
+def test_the_cli_traces_into_jdi_traces_dir(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.setenv("JDI_TRACES_DIR", str(tmp_path))
+
+    with telemetry.tracer("jdi-cli") as cli_tracer, cli_tracer.start_as_current_span("publish"):
+        pass
+
+    [span] = read_span_files(tmp_path).spans
+    assert (span.service, span.name) == ("jdi-cli", "publish")
+    assert (tmp_path / "jdi-cli.jsonl").is_file()
+
+
+def test_the_default_folder_is_where_the_services_write(monkeypatch) -> None:
+    monkeypatch.delenv("JDI_TRACES_DIR", raising=False)
+
+    assert telemetry.traces_dir() == service_telemetry.DEFAULT_TRACES_DIR

@@ -1,1 +1,1 @@
-"""The `jdi` command: a thin front over the ingestion parser, the analyzer and jdi-core."""
+"""The `jdi` command: a thin front over the libraries (parser, analyzer, embedder, contracts)."""

@@ -1,4 +1,4 @@
-"""The `jdi` command and its composition root: the only place that builds analyzers and brokers.
+"""The `jdi` command and its composition root: the only place that builds analyzers and Kafka producers.
 
 Each command imports its libraries when it runs: Kafka, ONNX and the taxonomy take seconds to
 import, and `jdi traces` or `jdi parse` should not wait for them.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import TYPE_CHECKING
 from jdi_cli.files import InputFile, expand_paths
 
 if TYPE_CHECKING:
+    from jdi_cli.kafka import KafkaSettings
     from jdi_cli.submit import SubmitOptions
-    from jdi_core.settings import KafkaSettings
 
 TELEMETRY_SERVICE_NAME = "jdi-cli"
 
@@ -101,8 +100,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
 
 def _run_submit(args: argparse.Namespace) -> int:
+    from jdi_cli.kafka import KafkaSettings
     from jdi_cli.submit import SubmitOptions
-    from jdi_core.settings import KafkaSettings
 
     overrides = {"bootstrap_servers": args.bootstrap_servers, "topic_prefix": args.topic_prefix}
     settings = KafkaSettings(**{name: value for name, value in overrides.items() if value is not None})
@@ -114,34 +113,35 @@ async def _submit(files: list[InputFile], settings: KafkaSettings, options: Subm
     from aiokafka.errors import KafkaError
     from tqdm import tqdm
 
+    from jdi_cli.kafka import EventPublisher, make_producer
     from jdi_cli.submit import Problem, submit_files
-    from jdi_core.broker import make_broker
-    from jdi_core.telemetry import setup_telemetry
+    from jdi_cli.telemetry import tracer
 
-    tracer_provider = setup_telemetry(TELEMETRY_SERVICE_NAME)
-    broker = make_broker(settings, tracer_provider)
-    try:
-        await broker.start()
-    except KafkaError as error:
-        await broker.stop()
-        return _fail("broker_unavailable", f"cannot reach Kafka at {settings.bootstrap_servers}: {error}")
-    try:
-        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as progress:
+    with tracer(TELEMETRY_SERVICE_NAME) as cli_tracer:
+        producer = make_producer(settings)
+        try:
+            await producer.start()
+        except KafkaError as error:
+            await producer.stop()
+            return _fail("broker_unavailable", f"cannot reach Kafka at {settings.bootstrap_servers}: {error}")
+        try:
+            with tqdm(total=len(files), unit="file", file=sys.stderr, disable=None) as progress:
 
-            def file_done(file: InputFile, problem: Problem | None) -> None:
-                if problem is not None:
-                    progress.write(f"{problem.reason}: {problem.source}: {problem.message}", file=sys.stderr)
-                progress.update()
+                def file_done(file: InputFile, problem: Problem | None) -> None:
+                    if problem is not None:
+                        progress.write(f"{problem.reason}: {problem.source}: {problem.message}", file=sys.stderr)
+                    progress.update()
 
-            summary = await submit_files(broker, settings, files, options, file_done)
-    finally:
-        await broker.stop()
-        tracer_provider.force_flush()
+                publisher = EventPublisher(producer, cli_tracer, settings)
+                summary = await submit_files(publisher, files, options, file_done)
+        finally:
+            await producer.stop()
     print(summary.model_dump_json())
     return 0 if summary.failed == 0 else 1
 
 
 def _run_traces(args: argparse.Namespace) -> int:
+    from jdi_cli.telemetry import traces_dir as default_traces_dir
     from jdi_cli.traces import (
         TraceLookupError,
         read_span_files,
@@ -150,9 +150,8 @@ def _run_traces(args: argparse.Namespace) -> int:
         spans_of_trace,
         summarise_traces,
     )
-    from jdi_core.telemetry import DEFAULT_TRACES_DIR
 
-    traces_dir = args.dir or Path(os.environ.get("JDI_TRACES_DIR", DEFAULT_TRACES_DIR))
+    traces_dir = args.dir or default_traces_dir()
     if not traces_dir.is_dir():
         return _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
     span_files = read_span_files(traces_dir)

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from jdi_cli.files import expand_paths
 from jdi_parser.errors import RejectionError
 from jdi_parser.limits import DEFAULT_LIMITS, ParseLimits
 from jdi_parser.parser import parse_document
@@ -16,8 +17,8 @@ def parse_paths_to_json(
     paths: Iterable[str | Path], limits: ParseLimits = DEFAULT_LIMITS
 ) -> Iterator[dict[str, object]]:
     """Yield one JSON-serialisable object per file; directories are walked in name order."""
-    for path in _expand(paths):
-        yield parse_file_to_json(path, limits)
+    for file in expand_paths(paths):
+        yield parse_file_to_json(file.path, limits)
 
 
 def parse_file_to_json(path: Path, limits: ParseLimits = DEFAULT_LIMITS) -> dict[str, object]:
@@ -52,12 +53,3 @@ def write_parse_output(paths: Iterable[str | Path], out: TextIO, jsonl: bool = F
         json.dumps(result, ensure_ascii=False, indent=indent) + "\n" for result in parse_paths_to_json(paths)
     )
     return 0
-
-
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from sorted(child for child in path.rglob("*") if child.is_file())
-        else:
-            yield path

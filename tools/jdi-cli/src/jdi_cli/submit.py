@@ -1,7 +1,7 @@
 """`jdi submit`: publish files to `jdi.documents.submitted.v1` exactly as an upstream system does.
 
-The broker is passed in (the command's composition root builds and starts it), so tests can use
-FastStream's in-memory TestKafkaBroker.
+The publisher is passed in (the command's composition root builds it around a started producer), so
+tests can give it an in-memory producer.
 """
 
 import asyncio
@@ -13,14 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aiokafka.errors import KafkaError
-from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
 from jdi_cli.files import InputFile
+from jdi_cli.kafka import EventPublisher
 from jdi_contracts.events import MAX_DOCUMENT_BYTES, DocumentSubmitted, Submitted
 from jdi_contracts.identity import document_id_for
-from jdi_core.broker import publish_event
-from jdi_core.settings import KafkaSettings
 
 SOURCE = "/jdi/cli"
 TOO_LARGE = "too_large"
@@ -70,8 +68,7 @@ def submitted_event(file: InputFile, content: bytes, options: SubmitOptions) -> 
 
 
 async def submit_files(
-    broker: KafkaBroker,
-    settings: KafkaSettings,
+    publisher: EventPublisher,
     files: Sequence[InputFile],
     options: SubmitOptions,
     on_file_done: Callable[[InputFile, Problem | None], None] = lambda file, problem: None,
@@ -83,7 +80,7 @@ async def submit_files(
 
     async def submit_one(file: InputFile) -> None:
         async with in_flight:
-            outcome = await _submit_file(broker, settings, file, options)
+            outcome = await _submit_file(publisher, file, options)
         if isinstance(outcome, Submitted):
             summary.submitted += 1
             summary.bytes += outcome.size
@@ -102,9 +99,7 @@ async def submit_files(
     return summary
 
 
-async def _submit_file(
-    broker: KafkaBroker, settings: KafkaSettings, file: InputFile, options: SubmitOptions
-) -> Submitted | Problem:
+async def _submit_file(publisher: EventPublisher, file: InputFile, options: SubmitOptions) -> Submitted | Problem:
     source = str(file.path)
     try:
         size = file.path.stat().st_size
@@ -122,7 +117,7 @@ async def _submit_file(
     except ValidationError as error:
         return Problem(source=source, reason=INVALID_SUBMISSION, message=_first_error(error))
     try:
-        await publish_event(broker, settings, event)
+        await publisher.publish(event)
     except KafkaError as error:
         return Problem(source=source, reason=PUBLISH_FAILED, message=f"{type(error).__name__}: {error}")
     return event.data
