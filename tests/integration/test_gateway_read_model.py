@@ -25,14 +25,16 @@ from jdi_contracts.events import (
     Rejected,
     RejectionReason,
     Section,
+    Topic,
 )
+from jdi_core.broker import Handler
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
 from jdi_gateway.app import MIGRATIONS, create_app
-from jdi_gateway.auth.keys import ensure_bootstrap_key
-from jdi_gateway.projections.handlers import Projector
+from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.tables import SCHEMA
+from jdi_gateway.store.tables import SCHEMA
+from jdi_gateway.wiring import wire
 
 pytestmark = pytest.mark.integration
 
@@ -82,31 +84,28 @@ def analyzed(document_id: str, version: int = 1, score: float = 60.0) -> Documen
     return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
 
 
+Subscriptions = dict[Topic, Handler]
+
+
 @pytest.fixture
-async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Projector, httpx.AsyncClient]]:
-    app = create_app(GatewaySettings(database=database_settings))
-    await migrate(app.state.engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(app.state.engine, API_KEY)
-    transport = httpx.ASGITransport(app=app)
+async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Subscriptions, httpx.AsyncClient]]:
+    settings = GatewaySettings(database=database_settings)
+    wired = wire(settings)
+    await migrate(wired.engine, SCHEMA, MIGRATIONS)
+    await ensure_bootstrap_key(wired.api_keys, API_KEY)
+    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield Projector(app.state.engine), client
-    await app.state.engine.dispose()
+        yield wired.subscriptions, client
+    await wired.engine.dispose()
 
 
-async def project(projector: Projector, *events: CloudEvent[Any]) -> None:
-    handlers = {
-        "jdi.documents.parsed.v1": projector.on_parsed,
-        "jdi.documents.embedded.v1": projector.on_embedded,
-        "jdi.documents.analyzed.v1": projector.on_analyzed,
-        "jdi.documents.rejected.v1": projector.on_rejected,
-        "jdi.documents.deleted.v1": projector.on_deleted,
-    }
+async def project(subscriptions: Subscriptions, *events: CloudEvent[Any]) -> None:
     for event in events:
-        await handlers[event.type](Message(event.to_bytes()))  # type: ignore[arg-type]
+        await subscriptions[event.topic](Message(event.to_bytes()))  # type: ignore[arg-type]
 
 
 async def test_events_in_any_order_and_replayed_give_one_document(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     first, second = parsed("doc-1", 1), parsed("doc-1", 2)
     # The embedding of version 2 overtakes its parse; version 1's events arrive late; everything twice.
     events = [
@@ -117,7 +116,7 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
         embedded("doc-1", 1),
         analyzed("doc-1", 1),
     ]
-    await project(projector, *events, *events)
+    await project(subscriptions, *events, *events)
 
     document = (await client.get("/v1/documents/doc-1")).json()
     assert document["status"] == "complete"
@@ -127,17 +126,17 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
 
 
 async def test_a_new_version_is_not_complete_until_it_is_embedded_and_analyzed(read_model) -> None:
-    projector, client = read_model
-    await project(projector, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
+    subscriptions, client = read_model
+    await project(subscriptions, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "parsed"
-    await project(projector, analyzed("doc-2", 2))
+    await project(subscriptions, analyzed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "analyzed"
-    await project(projector, embedded("doc-2", 2))
+    await project(subscriptions, embedded("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "complete"
 
 
 async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     rejection = Rejected(
         document_id="doc-bad",
         submission_id="sub-bad",
@@ -148,7 +147,7 @@ async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
         message="The PDF has no text layer.",
     )
     await project(
-        projector,
+        subscriptions,
         DocumentRejected.wrap(rejection, source="/test", subject="doc-bad"),
         parsed("doc-gone"),
         DocumentDeleted.wrap(Deleted(document_id="doc-gone", versions_removed=[1]), source="/test", subject="doc-gone"),
@@ -167,10 +166,10 @@ async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
 
 
 async def test_listing_pages_through_every_document_once_with_filters(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     for number in range(23):
         code = "EX-02" if number % 3 == 0 else "EX-01"
-        await project(projector, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
+        await project(subscriptions, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
 
     seen: list[str] = []
     cursor = None
@@ -198,13 +197,13 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
 
 
 async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     earlier_parse = parsed("doc-3")
     deletion = DocumentDeleted.wrap(Deleted(document_id="doc-3", versions_removed=[1]), source="/test", subject="doc-3")
     # A rebuild reads the deleted topic ahead of the parsed one.
-    await project(projector, deletion, earlier_parse)
+    await project(subscriptions, deletion, earlier_parse)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "deleted"
 
     resubmitted = parsed("doc-3", version=2)  # created after the deletion
-    await project(projector, resubmitted)
+    await project(subscriptions, resubmitted)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "parsed"
