@@ -55,8 +55,8 @@ class InMemoryReadModel:
         return ReadModelStats(
             documents=len(live),
             parsed=sum(row.parsed_at is not None for row in live),
-            embedded=sum(row.embedded_version == row.version is not None for row in live),
-            analyzed=sum(row.analyzed_version == row.version is not None for row in live),
+            embedded=sum(row.version is not None and row.embedded_version == row.version for row in live),
+            analyzed=sum(row.version is not None and row.analyzed_version == row.version for row in live),
             rejected=sum(row.rejected_at is not None and row.parsed_at is None for row in live),
             deleted=len(self.rows) - len(live),
             mean_quality=sum(scores) / len(scores) if scores else None,
