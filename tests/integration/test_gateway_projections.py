@@ -2,7 +2,6 @@
 TestKafkaBroker in memory on an in-memory read model, and `with_real=True` on the real broker and
 PostgreSQL (integration). Events arrive out of order and twice; the read model still ends up right."""
 
-import hashlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, fields
@@ -12,23 +11,7 @@ from typing import Any
 import pytest
 from faststream.kafka import KafkaMessage, TestKafkaBroker
 
-from jdi_contracts.events import (
-    Analyzed,
-    Classification,
-    CloudEvent,
-    Deleted,
-    DocumentAnalyzed,
-    DocumentDeleted,
-    DocumentEmbedded,
-    DocumentParsed,
-    DocumentRejected,
-    Embedded,
-    Parsed,
-    Quality,
-    Rejected,
-    RejectionReason,
-    Section,
-)
+from jdi_contracts.events import CloudEvent
 from jdi_core.broker import Handler, make_broker, publish_event, subscribe
 from jdi_core.migrations import migrate
 from jdi_core.settings import KafkaSettings
@@ -38,6 +21,8 @@ from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import Change, DocumentRow
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import Wiring, wire
+
+from .gateway_events import analyzed, deleted, embedded, parsed, rejected
 
 DOCUMENT_FIELDS = {field.name for field in fields(DocumentRow)}
 
@@ -112,62 +97,6 @@ async def projection(request: pytest.FixtureRequest) -> AsyncIterator[Projection
 
 async def _done(handled: list[str], expected: int) -> bool:
     return len(handled) >= expected
-
-
-def parsed(document_id: str, version: int = 1) -> DocumentParsed:
-    record = Parsed(
-        document_id=document_id,
-        submission_id=f"sub-{document_id}-{version}",
-        version=version,
-        sha256=hashlib.sha256(f"{document_id}/{version}".encode()).hexdigest(),
-        source_reference=f"ref/{document_id}",
-        file_name=f"{document_id}.txt",
-        media_type="text/plain",
-        language="en",
-        job_number="100200",
-        classification=Classification(group="EX", level="01", code="EX-01"),
-        title=f"Director {document_id} v{version}",
-        department="Service Canada",
-        sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
-        redactions=0,
-    )
-    return DocumentParsed.wrap(record, source="/test", subject=document_id)
-
-
-def embedded(document_id: str, version: int) -> DocumentEmbedded:
-    data = Embedded(document_id=document_id, version=version, model_id="m", collection="c", chunk_count=3)
-    return DocumentEmbedded.wrap(data, source="/test", subject=document_id)
-
-
-def analyzed(document_id: str, version: int, score: float) -> DocumentAnalyzed:
-    data = Analyzed(
-        document_id=document_id,
-        version=version,
-        skills=[],
-        quality=Quality(score=score, components=[]),
-        findings=[],
-        compliance=[],
-    )
-    return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
-
-
-def deleted(document_id: str) -> DocumentDeleted:
-    return DocumentDeleted.wrap(
-        Deleted(document_id=document_id, versions_removed=[1]), source="/test", subject=document_id
-    )
-
-
-def rejected(document_id: str | None) -> DocumentRejected:
-    rejection = Rejected(
-        document_id=document_id,
-        submission_id="sub-bad",
-        source_reference="ref/bad",
-        file_name="scan.pdf",
-        sha256=None,
-        reason=RejectionReason.NO_TEXT_LAYER,
-        message="The PDF has no text layer.",
-    )
-    return DocumentRejected.wrap(rejection, source="/test", subject=document_id)
 
 
 async def test_stale_versions_and_replays_change_nothing(projection) -> None:

@@ -1,7 +1,6 @@
 """The gateway's read model on the real PostgreSQL: events projected in any order and any number
 of times give one consistent document, and the API lists, filters, pages and counts it."""
 
-import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,21 +9,7 @@ import httpx
 import pytest
 
 from jdi_contracts.events import (
-    Analyzed,
-    Classification,
     CloudEvent,
-    Deleted,
-    DocumentAnalyzed,
-    DocumentDeleted,
-    DocumentEmbedded,
-    DocumentParsed,
-    DocumentRejected,
-    Embedded,
-    Parsed,
-    Quality,
-    Rejected,
-    RejectionReason,
-    Section,
     Topic,
 )
 from jdi_core.broker import Handler
@@ -36,6 +21,8 @@ from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import wire
 
+from .gateway_events import analyzed, deleted, embedded, parsed, rejected
+
 pytestmark = pytest.mark.integration
 
 API_KEY = "read-model-key"
@@ -44,44 +31,6 @@ API_KEY = "read-model-key"
 @dataclass(frozen=True)
 class Message:
     body: bytes
-
-
-def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: str = "en") -> DocumentParsed:
-    group, level = code.split("-")
-    record = Parsed(
-        document_id=document_id,
-        submission_id=f"sub-{document_id}-{version}",
-        version=version,
-        sha256=hashlib.sha256(f"{document_id}/{version}".encode()).hexdigest(),
-        source_reference=f"ref/{document_id}",
-        file_name=f"{document_id}.txt",
-        media_type="text/plain",
-        language=language,  # type: ignore[arg-type]
-        job_number="100200",
-        classification=Classification(group=group, level=level, code=code),
-        title=f"Director {document_id} v{version}",
-        department="Service Canada",
-        sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
-        redactions=0,
-    )
-    return DocumentParsed.wrap(record, source="/test", subject=document_id)
-
-
-def embedded(document_id: str, version: int = 1) -> DocumentEmbedded:
-    data = Embedded(document_id=document_id, version=version, model_id="m", collection="c", chunk_count=3)
-    return DocumentEmbedded.wrap(data, source="/test", subject=document_id)
-
-
-def analyzed(document_id: str, version: int = 1, score: float = 60.0) -> DocumentAnalyzed:
-    data = Analyzed(
-        document_id=document_id,
-        version=version,
-        skills=[],
-        quality=Quality(score=score, components=[]),
-        findings=[],
-        compliance=[],
-    )
-    return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
 
 
 Subscriptions = dict[Topic, Handler]
@@ -137,21 +86,7 @@ async def test_a_new_version_is_not_complete_until_it_is_embedded_and_analyzed(r
 
 async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
     subscriptions, client = read_model
-    rejection = Rejected(
-        document_id="doc-bad",
-        submission_id="sub-bad",
-        source_reference="ref/bad",
-        file_name="scan.pdf",
-        sha256=None,
-        reason=RejectionReason.NO_TEXT_LAYER,
-        message="The PDF has no text layer.",
-    )
-    await project(
-        subscriptions,
-        DocumentRejected.wrap(rejection, source="/test", subject="doc-bad"),
-        parsed("doc-gone"),
-        DocumentDeleted.wrap(Deleted(document_id="doc-gone", versions_removed=[1]), source="/test", subject="doc-gone"),
-    )
+    await project(subscriptions, rejected("doc-bad"), parsed("doc-gone"), deleted("doc-gone"))
 
     bad = (await client.get("/v1/documents/doc-bad")).json()
     assert (bad["status"], bad["rejection"]["reason"], bad["file_name"]) == ("rejected", "no_text_layer", "scan.pdf")
@@ -199,7 +134,7 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
 async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model) -> None:
     subscriptions, client = read_model
     earlier_parse = parsed("doc-3")
-    deletion = DocumentDeleted.wrap(Deleted(document_id="doc-3", versions_removed=[1]), source="/test", subject="doc-3")
+    deletion = deleted("doc-3")
     # A rebuild reads the deleted topic ahead of the parsed one.
     await project(subscriptions, deletion, earlier_parse)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "deleted"
