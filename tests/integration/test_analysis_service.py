@@ -31,6 +31,7 @@ from jdi_contracts.events import (
 from jdi_core.broker import make_broker, publish_event
 from jdi_core.db import make_engine
 from jdi_core.settings import DatabaseSettings, KafkaSettings
+from jdi_gateway.api.dependencies import analysis_client
 from jdi_gateway.app import create_app as create_gateway
 from jdi_gateway.settings import GatewaySettings
 from jdi_samples import generate_job_description
@@ -157,10 +158,8 @@ async def test_the_gateway_serves_comparisons_from_the_analysis_service(
     analysed, analysis, kafka_settings, database_settings
 ) -> None:
     gateway = create_gateway(
-        GatewaySettings(kafka=kafka_settings, database=database_settings, bootstrap_api_key=SecretStr(API_KEY))
-    )
-    gateway.state.analysis_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=analysis), base_url="http://analysis"
+        GatewaySettings(kafka=kafka_settings, database=database_settings, bootstrap_api_key=SecretStr(API_KEY)),
+        analysis_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=analysis), base_url="http://analysis"),
     )
     async with LifespanManager(gateway, startup_timeout=60) as running:
         transport = httpx.ASGITransport(app=running.app)
@@ -186,12 +185,11 @@ async def test_the_gateway_serves_comparisons_from_the_analysis_service(
             )
             assert (forbidden.status_code, forbidden.json()["code"]) == (403, "forbidden")
 
-            await gateway.state.analysis_client.aclose()
             # Nothing listens on the discard port: the analysis service is down.
-            gateway.state.analysis_client = httpx.AsyncClient(base_url="http://127.0.0.1:9")
-            down = await api.get("/v1/documents/dir/career-paths")
+            async with httpx.AsyncClient(base_url="http://127.0.0.1:9") as unreachable:
+                gateway.dependency_overrides[analysis_client] = lambda: unreachable
+                down = await api.get("/v1/documents/dir/career-paths")
             assert (down.status_code, down.json()["code"]) == (503, "analysis_unavailable")
-            await gateway.state.analysis_client.aclose()
 
 
 async def test_an_older_version_saved_late_keeps_the_newer_skills(analysis, database_settings) -> None:

@@ -1,7 +1,6 @@
 """The gateway's read model on the real PostgreSQL: events projected in any order and any number
 of times give one consistent document, and the API lists, filters, pages and counts it."""
 
-import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,29 +9,19 @@ import httpx
 import pytest
 
 from jdi_contracts.events import (
-    Analyzed,
-    Classification,
     CloudEvent,
-    Deleted,
-    DocumentAnalyzed,
-    DocumentDeleted,
-    DocumentEmbedded,
-    DocumentParsed,
-    DocumentRejected,
-    Embedded,
-    Parsed,
-    Quality,
-    Rejected,
-    RejectionReason,
-    Section,
+    Topic,
 )
+from jdi_core.broker import Handler
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
 from jdi_gateway.app import MIGRATIONS, create_app
-from jdi_gateway.auth.keys import ensure_bootstrap_key
-from jdi_gateway.projections.handlers import Projector
+from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.tables import SCHEMA
+from jdi_gateway.store.tables import SCHEMA
+from jdi_gateway.wiring import wire
+
+from .gateway_events import analyzed, deleted, embedded, parsed, rejected
 
 pytestmark = pytest.mark.integration
 
@@ -44,69 +33,28 @@ class Message:
     body: bytes
 
 
-def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: str = "en") -> DocumentParsed:
-    group, level = code.split("-")
-    record = Parsed(
-        document_id=document_id,
-        submission_id=f"sub-{document_id}-{version}",
-        version=version,
-        sha256=hashlib.sha256(f"{document_id}/{version}".encode()).hexdigest(),
-        source_reference=f"ref/{document_id}",
-        file_name=f"{document_id}.txt",
-        media_type="text/plain",
-        language=language,  # type: ignore[arg-type]
-        job_number="100200",
-        classification=Classification(group=group, level=level, code=code),
-        title=f"Director {document_id} v{version}",
-        department="Service Canada",
-        sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
-        redactions=0,
-    )
-    return DocumentParsed.wrap(record, source="/test", subject=document_id)
-
-
-def embedded(document_id: str, version: int = 1) -> DocumentEmbedded:
-    data = Embedded(document_id=document_id, version=version, model_id="m", collection="c", chunk_count=3)
-    return DocumentEmbedded.wrap(data, source="/test", subject=document_id)
-
-
-def analyzed(document_id: str, version: int = 1, score: float = 60.0) -> DocumentAnalyzed:
-    data = Analyzed(
-        document_id=document_id,
-        version=version,
-        skills=[],
-        quality=Quality(score=score, components=[]),
-        findings=[],
-        compliance=[],
-    )
-    return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
+Subscriptions = dict[Topic, Handler]
 
 
 @pytest.fixture
-async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Projector, httpx.AsyncClient]]:
-    app = create_app(GatewaySettings(database=database_settings))
-    await migrate(app.state.engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(app.state.engine, API_KEY)
-    transport = httpx.ASGITransport(app=app)
+async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Subscriptions, httpx.AsyncClient]]:
+    settings = GatewaySettings(database=database_settings)
+    wired = wire(settings)
+    await migrate(wired.engine, SCHEMA, MIGRATIONS)
+    await ensure_bootstrap_key(wired.api_keys, API_KEY)
+    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield Projector(app.state.engine), client
-    await app.state.engine.dispose()
+        yield wired.subscriptions, client
+    await wired.engine.dispose()
 
 
-async def project(projector: Projector, *events: CloudEvent[Any]) -> None:
-    handlers = {
-        "jdi.documents.parsed.v1": projector.on_parsed,
-        "jdi.documents.embedded.v1": projector.on_embedded,
-        "jdi.documents.analyzed.v1": projector.on_analyzed,
-        "jdi.documents.rejected.v1": projector.on_rejected,
-        "jdi.documents.deleted.v1": projector.on_deleted,
-    }
+async def project(subscriptions: Subscriptions, *events: CloudEvent[Any]) -> None:
     for event in events:
-        await handlers[event.type](Message(event.to_bytes()))  # type: ignore[arg-type]
+        await subscriptions[event.topic](Message(event.to_bytes()))  # type: ignore[arg-type]
 
 
 async def test_events_in_any_order_and_replayed_give_one_document(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     first, second = parsed("doc-1", 1), parsed("doc-1", 2)
     # The embedding of version 2 overtakes its parse; version 1's events arrive late; everything twice.
     events = [
@@ -117,7 +65,7 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
         embedded("doc-1", 1),
         analyzed("doc-1", 1),
     ]
-    await project(projector, *events, *events)
+    await project(subscriptions, *events, *events)
 
     document = (await client.get("/v1/documents/doc-1")).json()
     assert document["status"] == "complete"
@@ -127,32 +75,18 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
 
 
 async def test_a_new_version_is_not_complete_until_it_is_embedded_and_analyzed(read_model) -> None:
-    projector, client = read_model
-    await project(projector, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
+    subscriptions, client = read_model
+    await project(subscriptions, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "parsed"
-    await project(projector, analyzed("doc-2", 2))
+    await project(subscriptions, analyzed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "analyzed"
-    await project(projector, embedded("doc-2", 2))
+    await project(subscriptions, embedded("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "complete"
 
 
 async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
-    projector, client = read_model
-    rejection = Rejected(
-        document_id="doc-bad",
-        submission_id="sub-bad",
-        source_reference="ref/bad",
-        file_name="scan.pdf",
-        sha256=None,
-        reason=RejectionReason.NO_TEXT_LAYER,
-        message="The PDF has no text layer.",
-    )
-    await project(
-        projector,
-        DocumentRejected.wrap(rejection, source="/test", subject="doc-bad"),
-        parsed("doc-gone"),
-        DocumentDeleted.wrap(Deleted(document_id="doc-gone", versions_removed=[1]), source="/test", subject="doc-gone"),
-    )
+    subscriptions, client = read_model
+    await project(subscriptions, rejected("doc-bad"), parsed("doc-gone"), deleted("doc-gone"))
 
     bad = (await client.get("/v1/documents/doc-bad")).json()
     assert (bad["status"], bad["rejection"]["reason"], bad["file_name"]) == ("rejected", "no_text_layer", "scan.pdf")
@@ -167,10 +101,10 @@ async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
 
 
 async def test_listing_pages_through_every_document_once_with_filters(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     for number in range(23):
         code = "EX-02" if number % 3 == 0 else "EX-01"
-        await project(projector, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
+        await project(subscriptions, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
 
     seen: list[str] = []
     cursor = None
@@ -198,13 +132,13 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
 
 
 async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model) -> None:
-    projector, client = read_model
+    subscriptions, client = read_model
     earlier_parse = parsed("doc-3")
-    deletion = DocumentDeleted.wrap(Deleted(document_id="doc-3", versions_removed=[1]), source="/test", subject="doc-3")
+    deletion = deleted("doc-3")
     # A rebuild reads the deleted topic ahead of the parsed one.
-    await project(projector, deletion, earlier_parse)
+    await project(subscriptions, deletion, earlier_parse)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "deleted"
 
     resubmitted = parsed("doc-3", version=2)  # created after the deletion
-    await project(projector, resubmitted)
+    await project(subscriptions, resubmitted)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "parsed"

@@ -14,7 +14,7 @@ from jdi_analysis.store import tables as analysis_tables
 from jdi_core.db import make_engine, schema_name
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
-from jdi_gateway import tables as gateway_tables
+from jdi_gateway.store import tables as gateway_tables
 from jdi_ingestion.store import tables as ingestion_tables
 
 pytestmark = pytest.mark.integration

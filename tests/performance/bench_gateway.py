@@ -31,10 +31,10 @@ from jdi_contracts.identity import document_id_for
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
 from jdi_gateway.app import MIGRATIONS, create_app
-from jdi_gateway.auth.keys import ensure_bootstrap_key
-from jdi_gateway.projections.handlers import Projector
+from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.tables import SCHEMA
+from jdi_gateway.store.tables import SCHEMA
+from jdi_gateway.wiring import wire
 from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,11 +90,13 @@ async def timed(client: httpx.AsyncClient, path: str, params: dict[str, str] | N
 
 async def run() -> dict[str, object]:
     database = DatabaseSettings(url=SecretStr(database_url()), schema_prefix=f"bench{uuid.uuid4().hex[:8]}_")
-    app = create_app(GatewaySettings(database=database))
-    engine = app.state.engine
+    settings = GatewaySettings(database=database)
+    wired = wire(settings)
+    engine = wired.engine
     await migrate(engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(engine, API_KEY)
-    projector = Projector(engine)
+    await ensure_bootstrap_key(wired.api_keys, API_KEY)
+    app = create_app(settings, engine=engine)
+    projector = wired.projections
     pairs = events(DOCUMENTS)
     started = time.perf_counter()
     for parsed, analyzed in pairs:

@@ -3,12 +3,14 @@
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+import httpx
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, ValidationError
 
+from jdi_gateway.api.dependencies import AnalysisClient
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.internal import call_internal
-from jdi_gateway.auth.keys import Caller, Scope, require
+from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 
 router = APIRouter(prefix="/v1", tags=["comparisons"])
 
@@ -76,37 +78,37 @@ Answer = TypeVar("Answer", bound=BaseModel)
 
 @router.get("/compare", summary="Two job descriptions side by side: section similarity, shared and unique skills")
 async def compare(
-    request: Request,
+    analysis: AnalysisClient,
     left: OtherDocumentId,
     right: OtherDocumentId,
     _: Reader,
 ) -> Comparison:
-    return await _ask_analysis(request, "/internal/v1/compare", {"left": left, "right": right}, Comparison)
+    return await _ask_analysis(analysis, "/internal/v1/compare", {"left": left, "right": right}, Comparison)
 
 
 @router.get("/documents/{document_id}/skill-gap", summary="Skills the target position asks for that this one does not")
 async def skill_gap(
-    request: Request,
+    analysis: AnalysisClient,
     document_id: DocumentId,
     to: OtherDocumentId,
     _: Reader,
 ) -> SkillGap:
-    return await _ask_analysis(request, "/internal/v1/skill-gap", {"from": document_id, "to": to}, SkillGap)
+    return await _ask_analysis(analysis, "/internal/v1/skill-gap", {"from": document_id, "to": to}, SkillGap)
 
 
 @router.get("/documents/{document_id}/career-paths", summary="Positions one and two levels up, with their skill gaps")
 async def career_paths(
-    request: Request,
+    analysis: AnalysisClient,
     document_id: DocumentId,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> CareerPaths:
     path = f"/internal/v1/career-paths/{quote(document_id, safe='')}"
-    return await _ask_analysis(request, path, {"limit": limit}, CareerPaths)
+    return await _ask_analysis(analysis, path, {"limit": limit}, CareerPaths)
 
 
-async def _ask_analysis(request: Request, path: str, params: dict[str, Any], answer: type[Answer]) -> Answer:
-    response = await call_internal(request.app.state.analysis_client, "analysis", "GET", path, params=params)
+async def _ask_analysis(analysis: httpx.AsyncClient, path: str, params: dict[str, Any], answer: type[Answer]) -> Answer:
+    response = await call_internal(analysis, "analysis", "GET", path, params=params)
     try:
         return answer.model_validate_json(response.content)
     except ValidationError:

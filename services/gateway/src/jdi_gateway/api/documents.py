@@ -9,13 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import and_, or_, select
 from starlette.datastructures import UploadFile
 
 from jdi_contracts.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
 from jdi_contracts.identity import document_id_for
 from jdi_core.telemetry import current_trace_id
-from jdi_gateway.api.audit import audit
+from jdi_gateway.api.dependencies import AuditLogPort, Publisher, ReadModelPort, Settings
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.models import (
     Accepted,
@@ -27,11 +26,10 @@ from jdi_gateway.api.models import (
 )
 from jdi_gateway.api.status import stages_of, status_of
 from jdi_gateway.api.uploads import check_upload
-from jdi_gateway.auth.keys import Caller, Scope, require
-from jdi_gateway.projections.handlers import record_received
-from jdi_gateway.tables import documents
+from jdi_gateway.auth.api_key_auth import Caller, Scope, require
+from jdi_gateway.handlers import SOURCE
+from jdi_gateway.store.port import DocumentFilter, DocumentRow, ReadModel
 
-SOURCE = "/jdi/gateway"
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 
@@ -62,17 +60,39 @@ SUBMIT_BODY = {
     summary="Submit a document: a multipart `file`, or JSON with `text` or `content_base64`",
     openapi_extra=SUBMIT_BODY,
 )
-async def submit_document(request: Request, caller: Caller = require(Scope.DOCUMENTS_WRITE)) -> Accepted:
-    limit = request.app.state.settings.max_upload_bytes
+async def submit_document(
+    request: Request,
+    settings: Settings,
+    publish: Publisher,
+    read_model: ReadModelPort,
+    audit_log: AuditLogPort,
+    caller: Caller = require(Scope.DOCUMENTS_WRITE),
+) -> Accepted:
+    limit = settings.max_upload_bytes
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        return await _submit_multipart(request, caller, limit)
-    if content_type.startswith("application/json"):
-        return await _submit_json(request, caller, limit)
-    raise ApiError(415, "unsupported_media_type", "Send multipart/form-data or application/json.")
+        submitted = await _submitted_multipart(request, caller, limit)
+    elif content_type.startswith("application/json"):
+        submitted = await _submitted_json(request, caller, limit)
+    else:
+        raise ApiError(415, "unsupported_media_type", "Send multipart/form-data or application/json.")
+    document_id = submitted.document_id
+    event = DocumentSubmitted.wrap(submitted, source=SOURCE, subject=document_id)
+    # Publish first: if Kafka is down the caller gets a 503 and nothing was recorded.
+    await publish(event)
+    trace_id = current_trace_id()
+    await read_model.record_received(document_id, event.id, submitted.file_name, submitted.source_reference, trace_id)
+    await audit_log.record(caller.key_id, "document.submitted", document_id, {"file_name": submitted.file_name})
+    return Accepted(
+        document_id=document_id,
+        submission_id=event.id,
+        status="received",
+        status_url=str(request.url_for("get_document", document_id=document_id)),
+        trace_id=trace_id,
+    )
 
 
-async def _submit_multipart(request: Request, caller: Caller, limit: int) -> Accepted:
+async def _submitted_multipart(request: Request, caller: Caller, limit: int) -> Submitted:
     async with request.form(max_files=1, max_fields=5) as form:
         file = form.get("file")
         if not isinstance(file, UploadFile):
@@ -80,8 +100,7 @@ async def _submit_multipart(request: Request, caller: Caller, limit: int) -> Acc
         reference = form.get("source_reference")
         content = await file.read(limit + 1)
         upload = check_upload(file.filename or "", content, limit)
-        return await _submit(
-            request,
+        return _submitted(
             caller,
             file_name=upload.file_name,
             content=upload.content,
@@ -94,7 +113,7 @@ async def _submit_multipart(request: Request, caller: Caller, limit: int) -> Acc
         )
 
 
-async def _submit_json(request: Request, caller: Caller, limit: int) -> Accepted:
+async def _submitted_json(request: Request, caller: Caller, limit: int) -> Submitted:
     raw = await request.body()  # bounded by the BodySizeLimit middleware
     try:
         body = SubmitJson.model_validate_json(raw)
@@ -110,8 +129,7 @@ async def _submit_json(request: Request, caller: Caller, limit: int) -> Accepted
         except binascii.Error:
             raise ApiError(422, "invalid_request", "`content_base64` is not valid base64.") from None
     upload = check_upload(body.file_name, content, limit)
-    return await _submit(
-        request,
+    return _submitted(
         caller,
         file_name=upload.file_name,
         content=upload.content,
@@ -124,8 +142,7 @@ async def _submit_json(request: Request, caller: Caller, limit: int) -> Accepted
     )
 
 
-async def _submit(
-    request: Request,
+def _submitted(
     caller: Caller,
     *,
     file_name: str,
@@ -136,11 +153,10 @@ async def _submit(
     source_reference: str | None,
     media_type: str | None,
     metadata: dict[str, str],
-) -> Accepted:
+) -> Submitted:
     reference = source_reference or f"sha256:{sha256}"
-    document_id = document_id_for(source_system, reference)
-    submitted = Submitted(
-        document_id=document_id,
+    return Submitted(
+        document_id=document_id_for(source_system, reference),
         source_system=source_system,
         source_reference=reference,
         file_name=file_name,
@@ -152,25 +168,11 @@ async def _submit(
         submitted_by=f"api-key:{caller.key_id}",
         metadata=metadata,
     )
-    event = DocumentSubmitted.wrap(submitted, source=SOURCE, subject=document_id)
-    state = request.app.state
-    # Publish first: if Kafka is down the caller gets a 503 and nothing was recorded.
-    await state.publish(event)
-    trace_id = current_trace_id()
-    await record_received(state.engine, document_id, event.id, file_name, reference, trace_id)
-    await audit(state.engine, caller, "document.submitted", document_id, {"file_name": file_name})
-    return Accepted(
-        document_id=document_id,
-        submission_id=event.id,
-        status="received",
-        status_url=str(request.url_for("get_document", document_id=document_id)),
-        trace_id=trace_id,
-    )
 
 
 @router.get("", response_model=DocumentPage, summary="List documents, newest first")
 async def list_documents(
-    request: Request,
+    read_model: ReadModelPort,
     language: str | None = None,
     classification: Annotated[str | None, Query(description='e.g. "EX-01"')] = None,
     group: Annotated[str | None, Query(description='classification group, e.g. "EX"')] = None,
@@ -181,38 +183,19 @@ async def list_documents(
     cursor: str | None = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
 ) -> DocumentPage:
-    query = select(documents)
-    if not include_deleted:
-        query = query.where(documents.c.deleted_at.is_(None))
-    for column, value in (
-        (documents.c.language, language),
-        (documents.c.classification, classification),
-        (documents.c.classification_group, group),
-        (documents.c.department, department),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if title:
-        query = query.where(documents.c.title.ilike(f"%{_escape_like(title)}%", escape="\\"))
-    if cursor:
-        created_at, document_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(
-                documents.c.created_at < created_at,
-                and_(documents.c.created_at == created_at, documents.c.document_id < document_id),
-            )
-        )
-    query = query.order_by(documents.c.created_at.desc(), documents.c.document_id.desc()).limit(limit + 1)
-    async with request.app.state.engine.connect() as connection:
-        rows = (await connection.execute(query)).all()
+    where = DocumentFilter(language, classification, group, department, title, include_deleted)
+    after = _decode_cursor(cursor) if cursor else None
+    rows = await read_model.list_documents(where, after, limit + 1)
     page = rows[:limit]
     next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
     return DocumentPage(items=[_summary(row) for row in page], next_cursor=next_cursor)
 
 
 @router.get("/{document_id}", response_model=DocumentView, summary="A document with its stage statuses")
-async def get_document(request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)) -> DocumentView:
-    row = await _row(request, document_id)
+async def get_document(
+    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> DocumentView:
+    row = await _row(read_model, document_id)
     return DocumentView(
         **_summary(row).model_dump(),
         trace_id=row.trace_id,
@@ -227,34 +210,38 @@ async def get_document(request: Request, document_id: str, _: Caller = require(S
 
 
 @router.get("/{document_id}/analysis", summary="Skills, quality, inclusive-language findings, compliance")
-async def get_analysis(request: Request, document_id: str, _: Caller = require(Scope.DOCUMENTS_READ)) -> dict[str, Any]:
-    row = await _row(request, document_id)
+async def get_analysis(
+    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> dict[str, Any]:
+    row = await _row(read_model, document_id)
     if row.analysis is None:
         raise ApiError(404, "not_analyzed", f"Document {document_id} has no analysis yet.")
-    return row.analysis  # type: ignore[no-any-return]
+    return row.analysis
 
 
 @router.delete("/{document_id}", status_code=202, response_model=DeleteAccepted)
 async def delete_document(
-    request: Request, document_id: str, caller: Caller = require(Scope.DOCUMENTS_WRITE)
+    document_id: str,
+    read_model: ReadModelPort,
+    publish: Publisher,
+    audit_log: AuditLogPort,
+    caller: Caller = require(Scope.DOCUMENTS_WRITE),
 ) -> DeleteAccepted:
-    await _row(request, document_id)
+    await _row(read_model, document_id)
     requested = DeleteRequested(document_id=document_id, requested_by=f"api-key:{caller.key_id}")
-    state = request.app.state
-    await state.publish(DocumentDeleteRequested.wrap(requested, source=SOURCE, subject=document_id))
-    await audit(state.engine, caller, "document.delete_requested", document_id, {})
+    await publish(DocumentDeleteRequested.wrap(requested, source=SOURCE, subject=document_id))
+    await audit_log.record(caller.key_id, "document.delete_requested", document_id, {})
     return DeleteAccepted(document_id=document_id)
 
 
-async def _row(request: Request, document_id: str) -> Any:
-    async with request.app.state.engine.connect() as connection:
-        row = (await connection.execute(select(documents).where(documents.c.document_id == document_id))).first()
+async def _row(read_model: ReadModel, document_id: str) -> DocumentRow:
+    row = await read_model.document(document_id)
     if row is None:
         raise ApiError(404, "not_found", f"No document {document_id}.")
     return row
 
 
-def _summary(row: Any) -> DocumentSummary:
+def _summary(row: DocumentRow) -> DocumentSummary:
     return DocumentSummary(
         document_id=row.document_id,
         status=status_of(row),
@@ -270,11 +257,7 @@ def _summary(row: Any) -> DocumentSummary:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _encode_cursor(row: Any) -> str:
+def _encode_cursor(row: DocumentRow) -> str:
     raw = json.dumps([row.created_at.isoformat(), row.document_id]).encode()
     return base64.urlsafe_b64encode(raw).decode()
 

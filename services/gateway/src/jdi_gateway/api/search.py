@@ -3,18 +3,20 @@
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+import httpx
+from fastapi import APIRouter, Query
 
+from jdi_gateway.api.dependencies import EmbeddingClient, SearchLogPort
 from jdi_gateway.api.internal import call_internal
-from jdi_gateway.auth.keys import Caller, Scope, require
-from jdi_gateway.tables import search_log
+from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
 @router.get("/search", summary="Hybrid (semantic + keyword) search, grouped per document")
 async def search(
-    request: Request,
+    embedding: EmbeddingClient,
+    search_log: SearchLogPort,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     classification: str | None = None,
     level: str | None = None,
@@ -39,35 +41,26 @@ async def search(
     }
     started = time.perf_counter()
     result = await _internal(
-        request,
+        embedding,
         "POST",
         "/internal/v1/search",
         json={"query": q, "filters": filters, "page": page, "page_size": page_size},
     )
     latency_ms = (time.perf_counter() - started) * 1000
-    async with request.app.state.engine.begin() as connection:
-        await connection.execute(
-            search_log.insert().values(
-                key_id=caller.key_id,
-                query=q,
-                filters=filters,
-                results=len(result.get("results", [])),
-                latency_ms=latency_ms,
-            )
-        )
+    await search_log.record(caller.key_id, q, filters, len(result.get("results", [])), latency_ms)
     return result
 
 
 @router.get("/documents/{document_id}/similar", summary="Jobs most similar to this one")
 async def similar(
-    request: Request,
+    embedding: EmbeddingClient,
     document_id: str,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     _: Caller = require(Scope.SEARCH),
 ) -> dict[str, Any]:
-    return await _internal(request, "GET", f"/internal/v1/similar/{document_id}", params={"limit": limit})
+    return await _internal(embedding, "GET", f"/internal/v1/similar/{document_id}", params={"limit": limit})
 
 
-async def _internal(request: Request, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-    response = await call_internal(request.app.state.embedding_client, "search", method, path, **kwargs)
+async def _internal(embedding: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    response = await call_internal(embedding, "search", method, path, **kwargs)
     return response.json()  # type: ignore[no-any-return]

@@ -1,11 +1,10 @@
 """A document's stage statuses and overall status, derived from its read-model row."""
 
-from typing import Any
-
 from jdi_gateway.api.models import Stage, Status
+from jdi_gateway.store.port import DocumentRow
 
 
-def stages_of(row: Any) -> dict[str, Stage]:
+def stages_of(row: DocumentRow) -> dict[str, Stage]:
     version = row.version
     return {
         "received": Stage(done=row.received_at is not None or row.parsed_at is not None, at=row.received_at),
@@ -25,7 +24,7 @@ def stages_of(row: Any) -> dict[str, Stage]:
     }
 
 
-def status_of(row: Any) -> Status:
+def status_of(row: DocumentRow) -> Status:
     stages = stages_of(row)
     if stages["deleted"].done:
         return "deleted"
@@ -39,7 +38,7 @@ def status_of(row: Any) -> Status:
     return "received"
 
 
-def _rejected(row: Any) -> bool:
+def _rejected(row: DocumentRow) -> bool:
     """Rejected unless a later submission of the same document was parsed."""
     if row.rejected_at is None:
         return False

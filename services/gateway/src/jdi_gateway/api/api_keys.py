@@ -1,0 +1,58 @@
+"""/v1/api-keys: admins mint and revoke keys; a new key's secret is shown exactly once."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from jdi_gateway.api.dependencies import ApiKeysPort, AuditLogPort
+from jdi_gateway.api.errors import ApiError
+from jdi_gateway.auth.api_key_auth import Caller, Scope, hash_secret, new_key, require
+
+router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
+
+
+class NewKey(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: Annotated[list[Scope], Field(min_length=1)]
+
+
+class KeyCreated(BaseModel):
+    key_id: str
+    name: str
+    scopes: list[Scope]
+    secret: str = Field(description="shown only in this response")
+
+
+class KeyInfo(BaseModel):
+    key_id: str
+    name: str
+    scopes: list[str]
+    revoked: bool
+
+
+@router.post("", status_code=201, response_model=KeyCreated)
+async def create_key(
+    body: NewKey, keys: ApiKeysPort, audit_log: AuditLogPort, caller: Caller = require(Scope.ADMIN)
+) -> KeyCreated:
+    key_id, secret = new_key()
+    await keys.add(key_id, body.name, hash_secret(secret), [s.value for s in body.scopes])
+    await audit_log.record(caller.key_id, "api_key.created", None, {"key_id": key_id})
+    return KeyCreated(key_id=key_id, name=body.name, scopes=body.scopes, secret=secret)
+
+
+@router.get("", response_model=list[KeyInfo])
+async def list_keys(keys: ApiKeysPort, _: Caller = require(Scope.ADMIN)) -> list[KeyInfo]:
+    return [
+        KeyInfo(key_id=key.key_id, name=key.name, scopes=list(key.scopes), revoked=key.revoked)
+        for key in await keys.all_keys()
+    ]
+
+
+@router.delete("/{key_id}", status_code=204)
+async def delete_key(
+    key_id: str, keys: ApiKeysPort, audit_log: AuditLogPort, caller: Caller = require(Scope.ADMIN)
+) -> None:
+    if not await keys.revoke(key_id):
+        raise ApiError(404, "not_found", f"No active API key {key_id}.")
+    await audit_log.record(caller.key_id, "api_key.revoked", None, {"key_id": key_id})

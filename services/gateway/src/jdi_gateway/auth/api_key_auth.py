@@ -1,0 +1,65 @@
+"""API keys with scopes and the `require(scope)` dependency. Only a SHA-256 of each key is stored;
+keys are random 256-bit tokens, so a fast hash is enough (no password stretching needed)."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Header
+
+from jdi_gateway.api.dependencies import ApiKeysPort
+from jdi_gateway.api.errors import ApiError
+from jdi_gateway.store.port import ApiKeys
+
+
+class Scope(StrEnum):
+    DOCUMENTS_READ = "documents:read"
+    DOCUMENTS_WRITE = "documents:write"
+    SEARCH = "search"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Caller:
+    key_id: str
+    name: str
+    scopes: frozenset[str]
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_key() -> tuple[str, str]:
+    """Returns (key id, the full secret token shown once to the user)."""
+    key_id = secrets.token_hex(6)
+    return key_id, f"jdi_{key_id}_{secrets.token_urlsafe(32)}"
+
+
+async def ensure_bootstrap_key(keys: ApiKeys, secret: str) -> None:
+    await keys.add("bootstrap", "bootstrap", hash_secret(secret), [scope.value for scope in Scope])
+
+
+def require(scope: Scope) -> Any:
+    """A FastAPI dependency (`Depends` is typed Any) giving the caller whose API key holds `scope`."""
+
+    async def authorised_caller(
+        keys: ApiKeysPort,
+        x_api_key: Annotated[str | None, Header()] = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> Caller:
+        secret = x_api_key
+        if secret is None and authorization and authorization.lower().startswith("bearer "):
+            secret = authorization[7:].strip()
+        if not secret:
+            raise ApiError(401, "unauthenticated", "Send an API key in X-API-Key or Authorization: Bearer.")
+        key = await keys.active_key(hash_secret(secret))
+        if key is None:
+            raise ApiError(401, "unauthenticated", "The API key is unknown or revoked.")
+        if scope not in key.scopes and Scope.ADMIN not in key.scopes:
+            raise ApiError(403, "forbidden", f"This API key lacks the {scope.value!r} scope.")
+        return Caller(key.key_id, key.name, frozenset(key.scopes))
+
+    return Depends(authorised_caller)

@@ -1,0 +1,124 @@
+"""What the routes and the projections need from storage; PostgreSQL in production, fakes in unit tests."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document of the read model: what the API shows and the projections decide on."""
+
+    document_id: str
+    created_at: datetime
+    updated_at: datetime
+    trace_id: str | None = None
+    file_name: str | None = None
+    source_reference: str | None = None
+    received_at: datetime | None = None
+    parsed_at: datetime | None = None
+    version: int | None = None
+    title: str | None = None
+    language: str | None = None
+    job_number: str | None = None
+    classification: str | None = None
+    department: str | None = None
+    translation_of: str | None = None
+    redactions: int | None = None
+    record: dict[str, Any] | None = None
+    embedded_at: datetime | None = None
+    embedded_version: int | None = None
+    analyzed_at: datetime | None = None
+    analyzed_version: int | None = None
+    quality_score: float | None = None
+    analysis: dict[str, Any] | None = None
+    rejected_at: datetime | None = None
+    rejection: dict[str, Any] | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    language: str | None = None
+    classification: str | None = None
+    group: str | None = None
+    department: str | None = None
+    title: str | None = None  # words in the title, any case
+    include_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ReadModelStats:
+    documents: int
+    parsed: int
+    embedded: int
+    analyzed: int
+    rejected: int
+    deleted: int
+    mean_quality: float | None
+    by_language: dict[str, int]
+    by_classification: dict[str, int]
+
+
+class ReadModel(Protocol):
+    """The read model as the routes see it."""
+
+    async def document(self, document_id: str) -> DocumentRow | None: ...
+
+    async def list_documents(
+        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[DocumentRow]:
+        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given."""
+
+    async def stats(self) -> ReadModelStats:
+        """Counts of live documents per stage, language and classification; deleted ones counted apart."""
+
+    async def record_received(
+        self, document_id: str, submission_id: str, file_name: str, source_reference: str, trace_id: str | None
+    ) -> None:
+        """A submission through the gateway, visible as `received` before ingestion answers."""
+
+
+# The columns to set given the document as it is (None when new), or None to leave it unchanged.
+Change = Callable[[DocumentRow | None], dict[str, Any] | None]
+
+
+class ProjectionWriter(Protocol):
+    """The read model as the projections update it."""
+
+    async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
+        """In one transaction, unless the event was applied before: lock the document, ask `change`
+        what to set, set it. The event counts as applied even when `change` sets nothing."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    name: str
+    scopes: tuple[str, ...]
+    revoked: bool
+
+
+class ApiKeys(Protocol):
+    async def add(self, key_id: str, name: str, secret_sha256: str, scopes: list[str]) -> None:
+        """Store a key; nothing happens when its id or secret is already stored."""
+
+    async def active_key(self, secret_sha256: str) -> ApiKey | None:
+        """The unrevoked key with this secret."""
+
+    async def all_keys(self) -> list[ApiKey]:
+        """Every key, revoked ones too, oldest first."""
+
+    async def revoke(self, key_id: str) -> bool:
+        """False when there is no active key with this id."""
+
+
+class AuditLog(Protocol):
+    async def record(self, key_id: str, action: str, document_id: str | None, detail: dict[str, Any]) -> None: ...
+
+
+class SearchLog(Protocol):
+    async def record(
+        self, key_id: str, query: str, filters: dict[str, list[str]], results: int, latency_ms: float
+    ) -> None: ...

@@ -1,0 +1,183 @@
+"""The gateway's storage ports on PostgreSQL (SQLAlchemy Core on one async engine)."""
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from jdi_gateway.store.port import ApiKey, Change, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.tables import api_keys, applied_events, audit_log, documents, search_log
+
+DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
+live = documents.c.deleted_at.is_(None)
+
+
+class PostgresReadModel:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def document(self, document_id: str) -> DocumentRow | None:
+        query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return DocumentRow(**row._mapping) if row else None
+
+    async def list_documents(
+        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[DocumentRow]:
+        query = select(*DOCUMENT_COLUMNS)
+        if not where.include_deleted:
+            query = query.where(live)
+        for column, value in (
+            (documents.c.language, where.language),
+            (documents.c.classification, where.classification),
+            (documents.c.classification_group, where.group),
+            (documents.c.department, where.department),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if where.title:
+            query = query.where(documents.c.title.ilike(f"%{_escape_like(where.title)}%", escape="\\"))
+        if after is not None:
+            created_at, document_id = after
+            query = query.where(
+                or_(
+                    documents.c.created_at < created_at,
+                    and_(documents.c.created_at == created_at, documents.c.document_id < document_id),
+                )
+            )
+        query = query.order_by(documents.c.created_at.desc(), documents.c.document_id.desc()).limit(limit)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [DocumentRow(**row._mapping) for row in rows]
+
+    async def stats(self) -> ReadModelStats:
+        totals = select(
+            func.count().filter(live).label("documents"),
+            func.count().filter(live, documents.c.parsed_at.is_not(None)).label("parsed"),
+            func.count().filter(live, documents.c.embedded_version == documents.c.version).label("embedded"),
+            func.count().filter(live, documents.c.analyzed_version == documents.c.version).label("analyzed"),
+            func.count()
+            .filter(live, documents.c.rejected_at.is_not(None), documents.c.parsed_at.is_(None))
+            .label("rejected"),
+            func.count().filter(documents.c.deleted_at.is_not(None)).label("deleted"),
+            func.avg(documents.c.quality_score).filter(live).label("mean_quality"),
+        )
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(totals)).one()
+            by_language = await _counts(connection, documents.c.language)
+            by_classification = await _counts(connection, documents.c.classification)
+        return ReadModelStats(**row._mapping, by_language=by_language, by_classification=by_classification)
+
+    async def record_received(
+        self, document_id: str, submission_id: str, file_name: str, source_reference: str, trace_id: str | None
+    ) -> None:
+        async with self._engine.begin() as connection:
+            await _set(
+                connection,
+                document_id,
+                received_at=func.now(),
+                submission_id=submission_id,
+                file_name=file_name,
+                source_reference=source_reference,
+                trace_id=trace_id,
+            )
+
+
+class PostgresProjectionWriter:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
+        async with self._engine.begin() as connection:
+            first_time = await connection.execute(
+                insert(applied_events).values(event_id=event_id).on_conflict_do_nothing()
+            )
+            if first_time.rowcount == 0:
+                return
+            query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id).with_for_update()
+            row = (await connection.execute(query)).first()
+            values = change(DocumentRow(**row._mapping) if row else None)
+            if values is not None:
+                await _set(connection, document_id, **values)
+
+
+class PostgresApiKeys:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, key_id: str, name: str, secret_sha256: str, scopes: list[str]) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                insert(api_keys)
+                .values(key_id=key_id, name=name, secret_sha256=secret_sha256, scopes=scopes)
+                .on_conflict_do_nothing()
+            )
+
+    async def active_key(self, secret_sha256: str) -> ApiKey | None:
+        query = select(api_keys.c.key_id, api_keys.c.name, api_keys.c.scopes).where(
+            api_keys.c.secret_sha256 == secret_sha256, api_keys.c.revoked_at.is_(None)
+        )
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return ApiKey(row.key_id, row.name, tuple(row.scopes), revoked=False) if row else None
+
+    async def all_keys(self) -> list[ApiKey]:
+        query = select(api_keys.c.key_id, api_keys.c.name, api_keys.c.scopes, api_keys.c.revoked_at)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query.order_by(api_keys.c.created_at))).all()
+        return [ApiKey(r.key_id, r.name, tuple(r.scopes), revoked=r.revoked_at is not None) for r in rows]
+
+    async def revoke(self, key_id: str) -> bool:
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(api_keys)
+                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=func.now())
+            )
+        return result.rowcount > 0
+
+
+class PostgresAuditLog:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def record(self, key_id: str, action: str, document_id: str | None, detail: dict[str, Any]) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                audit_log.insert().values(key_id=key_id, action=action, document_id=document_id, detail=detail)
+            )
+
+
+class PostgresSearchLog:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def record(
+        self, key_id: str, query: str, filters: dict[str, list[str]], results: int, latency_ms: float
+    ) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                search_log.insert().values(
+                    key_id=key_id, query=query, filters=filters, results=results, latency_ms=latency_ms
+                )
+            )
+
+
+async def _set(connection: AsyncConnection, document_id: str, **values: Any) -> None:
+    await connection.execute(insert(documents).values(document_id=document_id).on_conflict_do_nothing())
+    await connection.execute(
+        update(documents).where(documents.c.document_id == document_id).values(updated_at=func.now(), **values)
+    )
+
+
+async def _counts(connection: AsyncConnection, column: Any) -> dict[str, int]:
+    query = select(column, func.count()).where(live, column.is_not(None)).group_by(column).order_by(column)
+    return {value: count for value, count in (await connection.execute(query)).all()}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,87 @@
+"""The gateway's one composition function: real adapters by default, any of them replaceable."""
+
+from dataclasses import dataclass
+
+import httpx
+from faststream.kafka import KafkaBroker
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jdi_contracts.events import Topic
+from jdi_core.broker import Handler, Publish, event_publisher, make_broker
+from jdi_core.db import make_engine
+from jdi_gateway.handlers import ProjectionHandlers
+from jdi_gateway.settings import GatewaySettings
+from jdi_gateway.store.port import ApiKeys, AuditLog, ProjectionWriter, ReadModel, SearchLog
+from jdi_gateway.store.postgres import (
+    PostgresApiKeys,
+    PostgresAuditLog,
+    PostgresProjectionWriter,
+    PostgresReadModel,
+    PostgresSearchLog,
+)
+from jdi_gateway.store.tables import SCHEMA
+
+
+@dataclass(frozen=True)
+class Wiring:
+    settings: GatewaySettings
+    engine: AsyncEngine
+    read_model: ReadModel
+    api_keys: ApiKeys
+    audit_log: AuditLog
+    search_log: SearchLog
+    publish: Publish
+    embedding_client: httpx.AsyncClient
+    analysis_client: httpx.AsyncClient
+    projections: ProjectionHandlers
+    subscriptions: dict[Topic, Handler]
+
+
+def wire(
+    settings: GatewaySettings,
+    *,
+    engine: AsyncEngine | None = None,
+    broker: KafkaBroker | None = None,
+    read_model: ReadModel | None = None,
+    projection_writer: ProjectionWriter | None = None,
+    api_keys: ApiKeys | None = None,
+    audit_log: AuditLog | None = None,
+    search_log: SearchLog | None = None,
+    publish: Publish | None = None,
+    embedding_client: httpx.AsyncClient | None = None,
+    analysis_client: httpx.AsyncClient | None = None,
+) -> Wiring:
+    """Nothing connects here: the engine, broker and clients open connections on first use."""
+    if engine is None:
+        engine = make_engine(settings.database, SCHEMA)
+    if publish is None:
+        publish = event_publisher(broker or make_broker(settings.kafka), settings.kafka)
+    projections = ProjectionHandlers(
+        PostgresProjectionWriter(engine) if projection_writer is None else projection_writer
+    )
+    return Wiring(
+        settings=settings,
+        engine=engine,
+        read_model=PostgresReadModel(engine) if read_model is None else read_model,
+        api_keys=PostgresApiKeys(engine) if api_keys is None else api_keys,
+        audit_log=PostgresAuditLog(engine) if audit_log is None else audit_log,
+        search_log=PostgresSearchLog(engine) if search_log is None else search_log,
+        publish=publish,
+        embedding_client=embedding_client or _client(settings.embedding_url, settings.search_timeout_s),
+        analysis_client=analysis_client or _client(settings.analysis_url, settings.analysis_timeout_s),
+        projections=projections,
+        subscriptions={
+            Topic.PARSED: projections.on_parsed,
+            Topic.EMBEDDED: projections.on_embedded,
+            Topic.ANALYZED: projections.on_analyzed,
+            Topic.REJECTED: projections.on_rejected,
+            Topic.DELETED: projections.on_deleted,
+        },
+    )
+
+
+def _client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+    HTTPXClientInstrumentor().instrument_client(client)
+    return client

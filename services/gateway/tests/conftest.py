@@ -1,0 +1,170 @@
+"""In-memory fakes of the gateway's ports and an app wired with them (create_app, as in production)."""
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from jdi_contracts.events import CloudEvent
+from jdi_gateway.app import create_app
+from jdi_gateway.auth.api_key_auth import Scope, hash_secret
+from jdi_gateway.settings import GatewaySettings
+from jdi_gateway.store.port import ApiKey, DocumentFilter, DocumentRow, ReadModelStats
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class InMemoryReadModel:
+    def __init__(self) -> None:
+        self.rows: dict[str, DocumentRow] = {}
+        self.received: list[tuple[str, str, str, str, str | None]] = []
+
+    def add(self, document_id: str, minutes: int = 0, **values: Any) -> DocumentRow:
+        at = T0 + timedelta(minutes=minutes)
+        row = DocumentRow(document_id=document_id, created_at=at, updated_at=at, **values)
+        self.rows[document_id] = row
+        return row
+
+    async def document(self, document_id: str) -> DocumentRow | None:
+        return self.rows.get(document_id)
+
+    async def list_documents(
+        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
+    ) -> list[DocumentRow]:
+        def matches(row: DocumentRow) -> bool:
+            return (
+                (where.include_deleted or row.deleted_at is None)
+                and where.language in (None, row.language)
+                and where.classification in (None, row.classification)
+                and where.group in (None, (row.classification or "").split("-")[0])
+                and where.department in (None, row.department)
+                and (not where.title or where.title.lower() in (row.title or "").lower())
+                and (after is None or (row.created_at, row.document_id) < after)
+            )
+
+        rows = sorted(filter(matches, self.rows.values()), key=lambda r: (r.created_at, r.document_id), reverse=True)
+        return rows[:limit]
+
+    async def stats(self) -> ReadModelStats:
+        live = [row for row in self.rows.values() if row.deleted_at is None]
+        scores = [row.quality_score for row in live if row.quality_score is not None]
+        return ReadModelStats(
+            documents=len(live),
+            parsed=sum(row.parsed_at is not None for row in live),
+            embedded=sum(row.version is not None and row.embedded_version == row.version for row in live),
+            analyzed=sum(row.version is not None and row.analyzed_version == row.version for row in live),
+            rejected=sum(row.rejected_at is not None and row.parsed_at is None for row in live),
+            deleted=len(self.rows) - len(live),
+            mean_quality=sum(scores) / len(scores) if scores else None,
+            by_language=_count(row.language for row in live),
+            by_classification=_count(row.classification for row in live),
+        )
+
+    async def record_received(
+        self, document_id: str, submission_id: str, file_name: str, source_reference: str, trace_id: str | None
+    ) -> None:
+        self.received.append((document_id, submission_id, file_name, source_reference, trace_id))
+        row = self.rows.get(document_id) or DocumentRow(document_id=document_id, created_at=T0, updated_at=T0)
+        self.rows[document_id] = replace(
+            row, received_at=T0, file_name=file_name, source_reference=source_reference, trace_id=trace_id
+        )
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        if value is not None:
+            counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+class InMemoryApiKeys:
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[ApiKey, str]] = {}
+
+    def add_secret(self, secret: str, *scopes: Scope) -> None:
+        self.keys[secret] = (ApiKey(secret, secret, tuple(scopes), revoked=False), hash_secret(secret))
+
+    async def add(self, key_id: str, name: str, secret_sha256: str, scopes: list[str]) -> None:
+        if key_id not in self.keys and all(stored != secret_sha256 for _, stored in self.keys.values()):
+            self.keys[key_id] = (ApiKey(key_id, name, tuple(scopes), revoked=False), secret_sha256)
+
+    async def active_key(self, secret_sha256: str) -> ApiKey | None:
+        return next((k for k, stored in self.keys.values() if stored == secret_sha256 and not k.revoked), None)
+
+    async def all_keys(self) -> list[ApiKey]:
+        return [key for key, _ in self.keys.values()]
+
+    async def revoke(self, key_id: str) -> bool:
+        key, stored = self.keys.get(key_id, (None, ""))
+        if key is None or key.revoked:
+            return False
+        self.keys[key_id] = (replace(key, revoked=True), stored)
+        return True
+
+
+class RecordingLog:
+    """Audit and search log: both only append."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Any, ...]] = []
+
+    async def record(self, *entry: Any) -> None:
+        self.entries.append(entry)
+
+
+@dataclass
+class Fakes:
+    read_model: InMemoryReadModel = field(default_factory=InMemoryReadModel)
+    api_keys: InMemoryApiKeys = field(default_factory=InMemoryApiKeys)
+    audit_log: RecordingLog = field(default_factory=RecordingLog)
+    search_log: RecordingLog = field(default_factory=RecordingLog)
+    published: list[CloudEvent[Any]] = field(default_factory=list)
+    # What the embedding and analysis services answer, per request; the requests they got.
+    embedding: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(200, json={"results": []})
+    analysis: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(404, json={})
+    calls: list[httpx.Request] = field(default_factory=list)
+
+    async def publish(self, event: CloudEvent[Any]) -> None:
+        self.published.append(event)
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        def answer(request: httpx.Request) -> httpx.Response:
+            self.calls.append(request)
+            return self.embedding(request) if service == "embedding" else self.analysis(request)
+
+        return httpx.AsyncClient(transport=httpx.MockTransport(answer), base_url=f"http://{service}")
+
+    def app(self) -> FastAPI:
+        return create_app(
+            GatewaySettings(),
+            read_model=self.read_model,
+            api_keys=self.api_keys,
+            audit_log=self.audit_log,
+            search_log=self.search_log,
+            publish=self.publish,
+            embedding_client=self.client("embedding"),
+            analysis_client=self.client("analysis"),
+        )
+
+
+ADMIN_KEY = "admin-key"
+
+
+@pytest.fixture
+def fakes() -> Fakes:
+    fakes = Fakes()
+    fakes.api_keys.add_secret(ADMIN_KEY, Scope.ADMIN)
+    return fakes
+
+
+@pytest.fixture
+async def api(fakes: Fakes) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway on the fakes, called with an admin key (every scope)."""
+    transport = httpx.ASGITransport(app=fakes.app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": ADMIN_KEY}) as client:
+        yield client

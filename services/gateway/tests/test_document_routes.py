@@ -1,0 +1,131 @@
+"""/v1/documents and /v1/stats on an in-memory read model: what is listed, shown, published and audited."""
+
+import base64
+
+from jdi_contracts.events import DocumentDeleteRequested, DocumentSubmitted
+from jdi_gateway.api.dependencies import read_model
+
+from .conftest import ADMIN_KEY as ADMIN
+from .conftest import T0, InMemoryReadModel
+
+
+async def test_listing_filters_and_pages_newest_first(api, fakes) -> None:
+    for minute in range(5):
+        fakes.read_model.add(
+            f"d{minute}", minutes=minute, language="fr" if minute % 2 else "en", title=f"Chef {minute}"
+        )
+    fakes.read_model.add("gone", minutes=9, deleted_at=T0)
+
+    first = (await api.get("/v1/documents", params={"limit": 2})).json()
+    assert [item["document_id"] for item in first["items"]] == ["d4", "d3"]
+    second = (await api.get("/v1/documents", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [item["document_id"] for item in second["items"]] == ["d2", "d1"]
+    french = (await api.get("/v1/documents", params={"language": "fr"})).json()
+    assert ([item["document_id"] for item in french["items"]], french["next_cursor"]) == (["d3", "d1"], None)
+    with_deleted = (await api.get("/v1/documents", params={"include_deleted": "true", "limit": 1})).json()
+    assert with_deleted["items"][0] | {"updated_at": None} == {
+        "document_id": "gone",
+        "status": "deleted",
+        "title": None,
+        "language": None,
+        "job_number": None,
+        "classification": None,
+        "department": None,
+        "version": None,
+        "quality_score": None,
+        "created_at": "2025-01-01T00:09:00Z",
+        "updated_at": None,
+    }
+    invalid = await api.get("/v1/documents", params={"cursor": "nope"})
+    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_cursor")
+
+
+async def test_a_document_shows_its_stages_and_analysis(api, fakes) -> None:
+    fakes.read_model.add(
+        "d1", parsed_at=T0, version=2, embedded_version=2, analyzed_version=1, analysis={"skills": []}, title="Chef"
+    )
+    document = (await api.get("/v1/documents/d1")).json()
+    assert (document["status"], document["title"]) == ("embedded", "Chef")
+    assert document["stages"]["analyzed"] == {"done": False, "at": None, "version": 1, "detail": None}
+    assert (await api.get("/v1/documents/d1/analysis")).json() == {"skills": []}
+
+    fakes.read_model.add("d2", parsed_at=T0, version=1)
+    not_analyzed = await api.get("/v1/documents/d2/analysis")
+    assert (not_analyzed.status_code, not_analyzed.json()["code"]) == (404, "not_analyzed")
+    missing = await api.get("/v1/documents/d3")
+    assert (missing.status_code, missing.json()["detail"]) == (404, "No document d3.")
+
+
+async def test_a_multipart_upload_is_published_recorded_and_audited(api, fakes) -> None:
+    response = await api.post("/v1/documents", files={"file": ("dg.txt", b"Director General", "text/plain")})
+
+    assert response.status_code == 202
+    accepted = response.json()
+    [event] = fakes.published
+    assert isinstance(event, DocumentSubmitted)
+    assert (event.data.document_id, event.data.file_name, event.id) == (
+        accepted["document_id"],
+        "dg.txt",
+        accepted["submission_id"],
+    )
+    assert base64.b64decode(event.data.content_base64 or "") == b"Director General"
+    assert fakes.read_model.received[0][:3] == (accepted["document_id"], event.id, "dg.txt")
+    assert fakes.audit_log.entries == [(ADMIN, "document.submitted", accepted["document_id"], {"file_name": "dg.txt"})]
+    assert accepted["status_url"] == f"http://gw/v1/documents/{accepted['document_id']}"
+    assert (await api.get(accepted["status_url"])).json()["status"] == "received"
+
+
+async def test_json_text_is_published_as_text_and_bad_bodies_publish_nothing(api, fakes) -> None:
+    response = await api.post("/v1/documents", json={"file_name": "a.md", "text": "# Analyst", "source_reference": "r"})
+    assert response.status_code == 202
+    assert fakes.published[0].data.text == "# Analyst"
+
+    both = await api.post("/v1/documents", json={"file_name": "a.md", "text": "x", "content_base64": "eA=="})
+    plain = await api.post("/v1/documents", content=b"x", headers={"content-type": "text/plain"})
+    assert [(r.status_code, r.json()["code"]) for r in (both, plain)] == [
+        (422, "invalid_request"),
+        (415, "unsupported_media_type"),
+    ]
+    assert len(fakes.published) == 1
+
+
+async def test_a_delete_is_requested_only_for_a_known_document(api, fakes) -> None:
+    assert (await api.delete("/v1/documents/nope")).status_code == 404
+    fakes.read_model.add("d1")
+
+    response = await api.delete("/v1/documents/d1")
+
+    assert (response.status_code, response.json()) == (202, {"document_id": "d1", "status": "delete_requested"})
+    [event] = fakes.published
+    assert isinstance(event, DocumentDeleteRequested)
+    assert (event.data.document_id, event.data.requested_by) == ("d1", f"api-key:{ADMIN}")
+    assert fakes.audit_log.entries == [(ADMIN, "document.delete_requested", "d1", {})]
+
+
+async def test_stats_count_live_documents_and_round_the_mean(api, fakes) -> None:
+    model = fakes.read_model
+    model.add(
+        "a", parsed_at=T0, version=1, embedded_version=1, quality_score=70.04, language="en", classification="EX-01"
+    )
+    model.add("b", parsed_at=T0, version=1, analyzed_version=1, quality_score=80.0, language="en")
+    model.add("c", rejected_at=T0)
+    model.add("d", deleted_at=T0, language="fr")
+
+    assert (await api.get("/v1/stats")).json() == {
+        "documents": 3,
+        "parsed": 2,
+        "embedded": 1,
+        "analyzed": 1,
+        "rejected": 1,
+        "deleted": 1,
+        "mean_quality": 75.0,
+        "by_language": {"en": 2},
+        "by_classification": {"EX-01": 1},
+    }
+
+
+async def test_a_dependency_override_replaces_the_read_model(api, fakes) -> None:
+    other = InMemoryReadModel()
+    other.add("elsewhere")
+    api._transport.app.dependency_overrides[read_model] = lambda: other  # type: ignore[attr-defined]
+    assert [item["document_id"] for item in (await api.get("/v1/documents")).json()["items"]] == ["elsewhere"]

@@ -1,0 +1,77 @@
+"""Pipeline events about one document, as the gateway's projections receive them."""
+
+import hashlib
+
+from jdi_contracts.events import (
+    Analyzed,
+    Classification,
+    Deleted,
+    DocumentAnalyzed,
+    DocumentDeleted,
+    DocumentEmbedded,
+    DocumentParsed,
+    DocumentRejected,
+    Embedded,
+    Parsed,
+    Quality,
+    Rejected,
+    RejectionReason,
+    Section,
+)
+
+
+def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: str = "en") -> DocumentParsed:
+    group, level = code.split("-")
+    record = Parsed(
+        document_id=document_id,
+        submission_id=f"sub-{document_id}-{version}",
+        version=version,
+        sha256=hashlib.sha256(f"{document_id}/{version}".encode()).hexdigest(),
+        source_reference=f"ref/{document_id}",
+        file_name=f"{document_id}.txt",
+        media_type="text/plain",
+        language=language,  # type: ignore[arg-type]
+        job_number="100200",
+        classification=Classification(group=group, level=level, code=code),
+        title=f"Director {document_id} v{version}",
+        department="Service Canada",
+        sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
+        redactions=0,
+    )
+    return DocumentParsed.wrap(record, source="/test", subject=document_id)
+
+
+def embedded(document_id: str, version: int = 1) -> DocumentEmbedded:
+    data = Embedded(document_id=document_id, version=version, model_id="m", collection="c", chunk_count=3)
+    return DocumentEmbedded.wrap(data, source="/test", subject=document_id)
+
+
+def analyzed(document_id: str, version: int = 1, score: float = 60.0) -> DocumentAnalyzed:
+    data = Analyzed(
+        document_id=document_id,
+        version=version,
+        skills=[],
+        quality=Quality(score=score, components=[]),
+        findings=[],
+        compliance=[],
+    )
+    return DocumentAnalyzed.wrap(data, source="/test", subject=document_id)
+
+
+def deleted(document_id: str) -> DocumentDeleted:
+    return DocumentDeleted.wrap(
+        Deleted(document_id=document_id, versions_removed=[1]), source="/test", subject=document_id
+    )
+
+
+def rejected(document_id: str | None) -> DocumentRejected:
+    rejection = Rejected(
+        document_id=document_id,
+        submission_id="sub-bad",
+        source_reference="ref/bad",
+        file_name="scan.pdf",
+        sha256=None,
+        reason=RejectionReason.NO_TEXT_LAYER,
+        message="The PDF has no text layer.",
+    )
+    return DocumentRejected.wrap(rejection, source="/test", subject=document_id)
