@@ -12,6 +12,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from cloudcoil.models.keda.v1alpha1 import ScaledObject
+from pydantic_settings import BaseSettings
 
 from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_contracts.events import Topic
@@ -24,18 +25,32 @@ K8S_DIR = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.33.0"
 PARTITIONS = 6
 
+
+def default(settings: type[BaseSettings], field: str) -> Any:
+    """The shipped default, not what this shell's environment overrides it with."""
+    return settings.model_fields[field].default
+
+
 # What each service listens on and consumes, from its own settings and subscriptions.
 SERVICES: dict[str, tuple[int, str, set[Topic]]] = {
-    "ingestion": (IngestionSettings().port, IngestionSettings().group_id, {Topic.SUBMITTED, Topic.DELETE_REQUESTED}),
+    "ingestion": (
+        default(IngestionSettings, "port"),
+        default(IngestionSettings, "group_id"),
+        {Topic.SUBMITTED, Topic.DELETE_REQUESTED},
+    ),
     "embedding": (
-        EmbeddingSettings().port,
-        model_group_id(EmbeddingSettings().group_id, EmbeddingSettings().model_id),
+        default(EmbeddingSettings, "port"),
+        model_group_id(default(EmbeddingSettings, "group_id"), default(EmbeddingSettings, "model_id")),
         {Topic.PARSED, Topic.DELETED},
     ),
-    "analysis": (AnalysisServiceSettings().port, AnalysisServiceSettings().group_id, {Topic.PARSED, Topic.DELETED}),
+    "analysis": (
+        default(AnalysisServiceSettings, "port"),
+        default(AnalysisServiceSettings, "group_id"),
+        {Topic.PARSED, Topic.DELETED},
+    ),
     "gateway": (
-        GatewaySettings().port,
-        GatewaySettings().group_id,
+        default(GatewaySettings, "port"),
+        default(GatewaySettings, "group_id"),
         {Topic.PARSED, Topic.EMBEDDED, Topic.ANALYZED, Topic.REJECTED, Topic.DELETED},
     ),
 }
