@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 
-from jdi_contracts.compatibility import RETIRED, breaking_changes, compare_with_released
+from jdi_contracts.compatibility import NEW_VERSION, RETIRED, breaking_changes, compare_with_released, explain
 from jdi_contracts.events import EVENT_TYPES, Classification, CloudEvent, Contract, RejectionReason, Topic
 from jdi_contracts.json_schema import (
     RELEASED_DIR,
@@ -226,3 +226,43 @@ def test_release_refuses_a_breaking_change(tmp_path: Path) -> None:
         release_schemas(tmp_path)
     assert refused.value.problems == [f"{Topic.PARSED.value}: data.legacy: removed"]
     assert json.loads(schema_path(Topic.PARSED, tmp_path).read_text()) == wider
+
+
+RAW_CASES = {
+    "type removed from a list of types": (
+        {"type": ["string", "integer"]},
+        {"type": "string"},
+        ["(the event): no longer accepts integer (now string)"],
+    ),
+    "type added to a list of types": ({"type": "string"}, {"type": ["string", "null"]}, []),
+    "values imposed on a free string": (
+        {"type": "string"},
+        {"enum": ["a", "b"]},
+        ['(the event): now limited to "a", "b"'],
+    ),
+    "multipleOf made stricter": (
+        {"type": "integer", "multipleOf": 2},
+        {"type": "integer", "multipleOf": 4},
+        ["(the event): multipleOf tightened from 2 to 4"],
+    ),
+    "multipleOf relaxed": ({"type": "integer", "multipleOf": 4}, {"type": "integer", "multipleOf": 2}, []),
+    "items made unique": (
+        {"type": "array"},
+        {"type": "array", "uniqueItems": True},
+        ["(the event): items must now be unique"],
+    ),
+    "array items refused": ({"type": "array"}, {"type": "array", "items": False}, ["[]: accepts nothing any more"]),
+}
+
+
+@pytest.mark.parametrize(("released", "current", "expected"), RAW_CASES.values(), ids=RAW_CASES.keys())
+def test_keywords_pydantic_rarely_writes_are_compared(
+    released: dict[str, Any], current: dict[str, Any], expected: list[str]
+) -> None:
+    assert breaking_changes(released, current) == expected
+
+
+def test_the_explanation_lists_every_problem_and_the_way_out() -> None:
+    message = explain(["jdi.documents.parsed.v1: data.title: removed", "jdi.dlq.v1: attempts: removed"])
+    assert "  jdi.documents.parsed.v1: data.title: removed\n  jdi.dlq.v1: attempts: removed\n" in message
+    assert message.endswith(NEW_VERSION)
