@@ -75,8 +75,12 @@ bench: install infra-up ## Run every benchmark in tests/performance (local Kafka
 bench-compare: ## Compare the newest bench-results/ with tests/performance/baseline/ (a report, not a gate)
 	$(UV) run --no-sync python tests/performance/compare.py tests/performance/baseline bench-results
 
-contracts: ## Regenerate the JSON Schemas in libs/jdi-contracts/schemas from the event models
+contracts: ## Regenerate libs/jdi-contracts/schemas (JSON Schemas, topics.json); fails on a breaking change
 	$(UV) run --no-sync python libs/jdi-contracts/scripts/export_schemas.py
+
+.PHONY: contracts-release
+contracts-release: ## Release the contracts: snapshot the schemas into schemas/released/ (refuses breaking changes)
+	$(UV) run --no-sync python libs/jdi-contracts/scripts/release_schemas.py
 
 compose-up: ## The production shape in Docker (needs a Docker engine; none runs here)
 	docker compose up -d --build

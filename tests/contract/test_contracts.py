@@ -1,4 +1,5 @@
-"""Exported schemas are current, and every example payload is valid on the wire."""
+"""Exported schemas and topic catalogue are current, every example payload is valid on the wire, and no
+schema breaks the one released for its topic."""
 
 import json
 from pathlib import Path
@@ -6,8 +7,19 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from jdi_contracts.compatibility import compare_with_released, explain
 from jdi_contracts.events import EVENT_TYPES, Topic
-from jdi_contracts.json_schema import SCHEMAS_DIR, export_schemas, render_schema, schema_path
+from jdi_contracts.json_schema import (
+    CATALOGUE_FILE,
+    RELEASED_DIR,
+    SCHEMAS_DIR,
+    current_schemas,
+    export_schemas,
+    read_schemas,
+    render_schema,
+    schema_path,
+)
+from jdi_contracts.topics import CATALOGUE, PARTITIONS, render_catalogue
 
 EXAMPLES = sorted((SCHEMAS_DIR / "examples").glob("*.json"))
 
@@ -51,8 +63,37 @@ def test_submitted_requires_exactly_one_body() -> None:
         EVENT_TYPES[Topic.SUBMITTED].model_validate(payload)
 
 
-def test_export_writes_one_current_schema_per_topic(tmp_path: Path) -> None:
+def test_export_writes_one_current_schema_per_topic_and_the_catalogue(tmp_path: Path) -> None:
     written = export_schemas(tmp_path)
-    assert sorted(path.name for path in written) == sorted(f"{topic.value}.schema.json" for topic in Topic)
+    assert sorted(path.name for path in written) == sorted(
+        [f"{topic.value}.schema.json" for topic in Topic] + [CATALOGUE_FILE]
+    )
     for topic in Topic:
         assert schema_path(topic, tmp_path).read_text() == render_schema(topic)
+    assert (tmp_path / CATALOGUE_FILE).read_text() == render_catalogue()
+
+
+def test_exported_catalogue_is_current() -> None:
+    path = SCHEMAS_DIR / CATALOGUE_FILE
+    assert path.exists(), f"{path.name} missing: run `make contracts`"
+    assert path.read_text() == render_catalogue(), f"{path.name} is stale: run `make contracts`"
+
+
+def test_every_topic_is_in_the_catalogue() -> None:
+    exported = [entry["topic"] for entry in json.loads((SCHEMAS_DIR / CATALOGUE_FILE).read_text())["topics"]]
+    assert set(CATALOGUE) == set(Topic)
+    assert exported == [topic.value for topic in Topic]
+
+
+def test_catalogue_partitions_are_what_the_broker_creates() -> None:
+    """Topics are auto-created, so the catalogue's partition count is the broker's `num.partitions`."""
+    broker_config = (Path(__file__).parents[2] / "deploy" / "local" / "kafka.sh").read_text()
+    assert f"num.partitions={PARTITIONS}\n" in broker_config
+    assert {entry.partitions for entry in CATALOGUE.values()} == {PARTITIONS}
+
+
+def test_no_schema_breaks_its_released_schema() -> None:
+    released = read_schemas(RELEASED_DIR)
+    assert released, f"no released schemas in {RELEASED_DIR}: run `make contracts-release` once"
+    problems = compare_with_released(released, current_schemas())
+    assert not problems, explain(problems)
