@@ -1,46 +1,11 @@
-"""Synthetic inputs shared by the analysis unit tests (no corpus text)."""
+"""Synthetic inputs of the analysis service's handler tests (no corpus text). The taxonomy and sections
+repeat the analyzer's test fixtures until the handler tests run on the service's own wiring."""
 
-import re
-from typing import ClassVar
-
-import numpy as np
 import pytest
 
 from jdi_analyzer.skills.taxonomy import SkillConcept, SkillTaxonomy
 
 PREFIX = "http://data.europa.eu/esco/skill/"
-
-
-class FakeEmbedder:
-    """Bag-of-words vectors over a tiny vocabulary, with synonyms sharing a dimension."""
-
-    SYNONYMS: ClassVar[dict[str, str]] = {
-        "oversee": "manage",
-        "managing": "manage",
-        "budgets": "budget",
-        "finances": "budget",
-    }
-
-    def __init__(self, model_id: str = "fake-bow-v1") -> None:
-        self.model_id = model_id
-        self.calls: list[list[str]] = []
-        self._dimensions: dict[str, int] = {}
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        self.calls.append(list(texts))
-        vectors = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                word = self.SYNONYMS.get(word, word)
-                column = self._dimensions.setdefault(word, len(self._dimensions) % 64)
-                vectors[row, column] += 1.0
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
-
-
-@pytest.fixture(name="FakeEmbedder")
-def fake_embedder_class() -> type[FakeEmbedder]:
-    return FakeEmbedder
 
 
 @pytest.fixture
