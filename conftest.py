@@ -1,4 +1,7 @@
-"""Session fixtures giving integration and e2e tests real infrastructure.
+"""Fixtures giving every test tier real infrastructure when it asks for it.
+
+They live at the repository root so that the unit tests of a service (`services/*/tests`) can run
+their handler tests on the real broker too (`broker_under_test`), not only `tests/`.
 
 Each of Kafka, PostgreSQL and Qdrant is found in this order: an explicit
 environment variable, a testcontainer when a Docker engine answers, then the
@@ -12,19 +15,29 @@ Infrastructure started by the local scripts is left running after the session
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import re
 import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import docker
 import pytest
 import requests
 from docker.errors import DockerException
+from faststream.kafka import KafkaBroker
+from pydantic import SecretStr
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from jdi_contracts.events import Topic
+from jdi_core.metrics import MESSAGES_HANDLED
+from jdi_core.settings import DatabaseSettings, KafkaSettings
+
+REPO_ROOT = Path(__file__).resolve().parent
 LOCAL_DEPLOY_DIR = REPO_ROOT / "deploy" / "local"
 
 # A cold start resolves the Kafka jars through Maven first.
@@ -176,3 +189,126 @@ def db_schema_prefix(run_id: str) -> str:
 def fast_consumer_settings() -> dict[str, int | str]:
     """A fresh copy of FAST_CONSUMER_SETTINGS (conftest is not importable by tests)."""
     return dict(FAST_CONSUMER_SETTINGS)
+
+
+# Settings for services run in-process against the real broker and database of this session.
+
+
+@pytest.fixture
+def kafka_settings(kafka_bootstrap_servers: str, topic_prefix: str, request: pytest.FixtureRequest) -> KafkaSettings:
+    """Topics unique to this test, so tests never see each other's events."""
+    # Kafka topic names allow letters, digits, '.', '_' and '-'; two parametrised tests can share
+    # the first 40 characters of their names, hence the random part.
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", request.node.name)[:40]
+    return KafkaSettings(
+        bootstrap_servers=kafka_bootstrap_servers,
+        topic_prefix=f"{topic_prefix}{name}.{uuid.uuid4().hex[:6]}.",
+        session_timeout_ms=6_000,
+        heartbeat_interval_ms=500,
+        retry_backoff_s=0.05,
+    )
+
+
+@pytest.fixture
+def database_settings(database_url: str, db_schema_prefix: str, request: pytest.FixtureRequest) -> DatabaseSettings:
+    suffix = "".join(ch for ch in request.node.name.lower() if ch.isalnum())[-20:]
+    return DatabaseSettings(url=SecretStr(database_url), schema_prefix=f"{db_schema_prefix}{suffix}_", pool_size=2)
+
+
+@pytest.fixture
+def eventually() -> Callable[..., Awaitable[Any]]:
+    """Poll `probe` until it returns a truthy value; the pipeline is asynchronous by design."""
+
+    async def poll(probe: Callable[[], Awaitable[Any]], timeout_s: float = 60.0, interval_s: float = 0.2) -> Any:
+        deadline = time.monotonic() + timeout_s
+        last: Any = None
+        while time.monotonic() < deadline:
+            last = await probe()
+            if last:
+                return last
+            await asyncio.sleep(interval_s)
+        raise AssertionError(f"condition not met within {timeout_s}s; last value: {last!r}")
+
+    return poll
+
+
+# One handler test, two brokers: FastStream's in-memory TestKafkaBroker and the real one.
+
+
+class BrokerUnderTest(NamedTuple):
+    kafka: KafkaSettings
+    with_real: bool  # `TestKafkaBroker(broker, with_real=...)`
+
+
+@pytest.fixture(
+    params=[pytest.param(False, id="memory"), pytest.param(True, id="kafka", marks=pytest.mark.integration)]
+)
+def broker_under_test(request: pytest.FixtureRequest) -> BrokerUnderTest:
+    """A test using this runs twice: in memory, and under the integration marker on this session's
+    Kafka with topics of its own. Its own subscribers take `fast_consumer_settings`."""
+    if not request.param:
+        return BrokerUnderTest(KafkaSettings(topic_prefix="unit.", retry_backoff_s=0), with_real=False)
+    return BrokerUnderTest(request.getfixturevalue("kafka_settings"), with_real=True)
+
+
+@pytest.fixture
+def messages_handled(eventually: Callable[..., Awaitable[Any]]) -> Callable[[int], Awaitable[None]]:
+    """`await messages_handled(n)`: wait until the service consumers of this process (jdi_core's
+    `subscribe` and `subscribe_batch`) have finished n messages since the test began, handled or
+    dead-lettered. In memory a publish returns after its handler, so this returns at once."""
+
+    def total() -> float:
+        return sum(
+            sample.value
+            for metric in MESSAGES_HANDLED.collect()
+            for sample in metric.samples
+            if sample.name.endswith("_total")
+        )
+
+    start = total()
+
+    async def wait(count: int) -> None:
+        async def finished() -> bool:
+            return total() - start >= count
+
+        await eventually(finished)
+
+    return wait
+
+
+class Published:
+    """What a service published, gathered by subscribers of the test's own."""
+
+    def __init__(self, eventually: Callable[..., Awaitable[Any]]) -> None:
+        self._eventually = eventually
+        self.bodies: dict[Topic, list[bytes]] = {}
+
+    def subscribe(self, broker: KafkaBroker, kafka: KafkaSettings, *topics: Topic) -> None:
+        """Gather the events of `topics`; before the broker starts, as for any subscriber."""
+        for topic in topics:
+            broker.subscriber(
+                kafka.topic(topic),
+                auto_offset_reset=FAST_CONSUMER_SETTINGS["auto_offset_reset"],
+                fetch_max_wait_ms=FAST_CONSUMER_SETTINGS["fetch_max_wait_ms"],
+            )(_appender(self.bodies.setdefault(topic, [])))
+
+    async def wait_for(self, topic: Topic, count: int) -> list[bytes]:
+        """The events of `topic` once at least `count` have arrived."""
+
+        async def arrived() -> bool:
+            return len(self.bodies[topic]) >= count
+
+        await self._eventually(arrived)
+        return self.bodies[topic]
+
+
+def _appender(bodies: list[bytes]) -> Callable[[bytes], Awaitable[None]]:
+    async def append(body: bytes) -> None:
+        bodies.append(body)
+
+    return append
+
+
+@pytest.fixture
+def published(eventually: Callable[..., Awaitable[Any]]) -> Published:
+    return Published(eventually)
