@@ -22,7 +22,8 @@ import re
 import subprocess
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,10 +31,11 @@ import docker
 import pytest
 import requests
 from docker.errors import DockerException
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, TestKafkaBroker
 from pydantic import SecretStr
 
-from jdi_contracts.events import Topic
+from jdi_contracts.events import CloudEvent, Topic
+from jdi_core.broker import publish_event
 from jdi_core.metrics import MESSAGES_HANDLED
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
@@ -235,9 +237,23 @@ def eventually() -> Callable[..., Awaitable[Any]]:
 # One handler test, two brokers: FastStream's in-memory TestKafkaBroker and the real one.
 
 
+class RunningBroker(NamedTuple):
+    broker: KafkaBroker
+    kafka: KafkaSettings
+
+    async def send(self, event: CloudEvent[Any]) -> None:
+        await publish_event(self.broker, self.kafka, event)
+
+
 class BrokerUnderTest(NamedTuple):
     kafka: KafkaSettings
-    with_real: bool  # `TestKafkaBroker(broker, with_real=...)`
+    with_real: bool
+
+    @asynccontextmanager
+    async def start(self, broker: KafkaBroker) -> AsyncIterator[RunningBroker]:
+        """Run `broker`, made with `self.kafka` and its subscribers in place, as `TestKafkaBroker` does."""
+        async with TestKafkaBroker(broker, with_real=self.with_real) as running:
+            yield RunningBroker(running, self.kafka)
 
 
 @pytest.fixture(
@@ -245,7 +261,7 @@ class BrokerUnderTest(NamedTuple):
 )
 def broker_under_test(request: pytest.FixtureRequest) -> BrokerUnderTest:
     """A test using this runs twice: in memory, and under the integration marker on this session's
-    Kafka with topics of its own. Its own subscribers take `fast_consumer_settings`."""
+    Kafka with topics of its own. Wait with `messages_handled`, read the outputs with `published`."""
     if not request.param:
         return BrokerUnderTest(KafkaSettings(topic_prefix="unit.", retry_backoff_s=0), with_real=False)
     return BrokerUnderTest(request.getfixturevalue("kafka_settings"), with_real=True)
@@ -277,7 +293,8 @@ def messages_handled(eventually: Callable[..., Awaitable[Any]]) -> Callable[[int
 
 
 class Published:
-    """What a service published, gathered by subscribers of the test's own."""
+    """What a service published, gathered by subscribers of the test's own; on Kafka they read each
+    topic from its start, so nothing published before they were assigned is missed."""
 
     def __init__(self, eventually: Callable[..., Awaitable[Any]]) -> None:
         self._eventually = eventually

@@ -5,11 +5,10 @@ integration marker, on the real broker."""
 import hashlib
 import json
 from collections.abc import AsyncIterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import jsonschema
 import pytest
-from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from jdi_analysis.handlers import SOURCE
 from jdi_analysis.settings import AnalysisServiceSettings
@@ -18,7 +17,6 @@ from jdi_analyzer.analyzer import Analyzer
 from jdi_contracts.events import (
     Analyzed,
     Classification,
-    CloudEvent,
     DeadLettered,
     Deleted,
     DocumentAnalyzed,
@@ -29,8 +27,7 @@ from jdi_contracts.events import (
     Topic,
 )
 from jdi_contracts.json_schema import schema_path
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.settings import KafkaSettings
+from jdi_core.broker import make_broker, subscribe
 
 ANALYZED_SCHEMA = json.loads(schema_path(Topic.ANALYZED).read_text())
 
@@ -101,23 +98,15 @@ def store() -> InMemoryAnalysisStore:
     return InMemoryAnalysisStore()
 
 
-class Running(NamedTuple):
-    broker: KafkaBroker
-    kafka: KafkaSettings
-
-    async def send(self, event: CloudEvent[Any]) -> None:
-        await publish_event(self.broker, self.kafka, event)
-
-
 @pytest.fixture
-async def analysis(broker_under_test, analyzer, store, published) -> AsyncIterator[Running]:
+async def analysis(broker_under_test, analyzer, store, published) -> AsyncIterator[Any]:
     settings = AnalysisServiceSettings(kafka=broker_under_test.kafka, use_embeddings=False)
     broker = make_broker(settings.kafka)
     wired = wire(settings, broker=broker, analyzer=analyzer, store=store)
     subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
     published.subscribe(broker, settings.kafka, Topic.ANALYZED, Topic.DLQ)
-    async with TestKafkaBroker(broker, with_real=broker_under_test.with_real) as running:
-        yield Running(running, settings.kafka)
+    async with broker_under_test.start(broker) as running:
+        yield running
 
 
 async def test_a_parsed_document_is_analysed_stored_and_published(analysis, store, published, messages_handled) -> None:

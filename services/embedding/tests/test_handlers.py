@@ -5,14 +5,12 @@ marker, on the real broker."""
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker, TestKafkaBroker
 
-from jdi_contracts.events import CloudEvent, DeadLettered, Deleted, DocumentDeleted, DocumentEmbedded, Topic
-from jdi_core.broker import make_broker, publish_event
-from jdi_core.settings import KafkaSettings
+from jdi_contracts.events import DeadLettered, Deleted, DocumentDeleted, DocumentEmbedded, Topic
+from jdi_core.broker import make_broker
 from jdi_embedder import INT8_MODEL_ID, MODEL_ID, OnnxEmbedder
 from jdi_embedding.search import SearchQuery
 from jdi_embedding.settings import EmbeddingSettings
@@ -20,15 +18,6 @@ from jdi_embedding.vectors import EdgeVectorStore
 from jdi_embedding.wiring import Wiring, wire
 
 from .conftest import parsed, stored_chunks
-
-
-class Running(NamedTuple):
-    broker: KafkaBroker
-    kafka: KafkaSettings
-    wired: Wiring
-
-    async def send(self, event: CloudEvent[Any]) -> None:
-        await publish_event(self.broker, self.kafka, event)
 
 
 @pytest.fixture
@@ -41,18 +30,19 @@ async def vector_store(tmp_path: Path) -> AsyncIterator[EdgeVectorStore]:
 @pytest.fixture
 def embedding(
     broker_under_test, embedder: OnnxEmbedder, int8_embedder: OnnxEmbedder, vector_store, published
-) -> Callable[..., AbstractAsyncContextManager[Running]]:
-    """Start the service's consumers with settings changed by keyword; the models are loaded once."""
+) -> Callable[..., AbstractAsyncContextManager[tuple[Any, Wiring]]]:
+    """Start the service's consumers with settings changed by keyword (the running broker and the
+    wiring); the models are loaded once."""
     models = {model.model_id: model for model in (embedder, int8_embedder)}
 
     @asynccontextmanager
-    async def run(**changes: Any) -> AsyncIterator[Running]:
+    async def run(**changes: Any) -> AsyncIterator[tuple[Any, Wiring]]:
         settings = EmbeddingSettings(kafka=broker_under_test.kafka, **changes)
         broker = make_broker(settings.kafka)
         wired = wire(settings, broker=broker, load_embedder=models.__getitem__, store=vector_store)
         published.subscribe(broker, settings.kafka, Topic.EMBEDDED, Topic.DLQ)
-        async with TestKafkaBroker(broker, with_real=broker_under_test.with_real) as running:
-            yield Running(running, settings.kafka, wired)
+        async with broker_under_test.start(broker) as running:
+            yield running, wired
 
     return run
 
@@ -64,7 +54,7 @@ def embedded(bodies: list[bytes]) -> dict[str | None, DocumentEmbedded]:
 async def test_parsed_documents_are_embedded_stored_and_announced(
     embedding, vector_store, published, messages_handled
 ) -> None:
-    async with embedding() as service:
+    async with embedding() as (service, _wired):
         for i in range(3):
             await service.send(parsed(f"doc-{i}", duties=i + 1))
         await messages_handled(3)
@@ -77,7 +67,7 @@ async def test_parsed_documents_are_embedded_stored_and_announced(
 
 
 async def test_a_deleted_document_leaves_the_collection(embedding, vector_store, messages_handled) -> None:
-    async with embedding() as service:
+    async with embedding() as (service, _wired):
         await service.send(parsed("doc-gone"))
         await service.send(parsed("doc-kept"))
         # Another topic: on a real broker a delete sent now could be handled before the documents.
@@ -93,7 +83,7 @@ async def test_a_deleted_document_leaves_the_collection(embedding, vector_store,
 async def test_a_record_that_is_no_event_is_dead_lettered_and_the_others_embedded(
     embedding, published, messages_handled
 ) -> None:
-    async with embedding() as service:
+    async with embedding() as (service, _wired):
         await service.broker.publish(b'{"not": "an event"}', service.kafka.topic(Topic.PARSED), key=b"doc-bad")
         await service.send(parsed("doc-good"))
         await messages_handled(2)
@@ -111,13 +101,13 @@ async def test_a_record_that_is_no_event_is_dead_lettered_and_the_others_embedde
 async def test_while_re_embedding_each_model_fills_its_own_collection_and_the_previous_serves(
     embedding, vector_store, published, messages_handled
 ) -> None:
-    async with embedding(model_id=INT8_MODEL_ID, previous_model_id=MODEL_ID) as service:
+    async with embedding(model_id=INT8_MODEL_ID, previous_model_id=MODEL_ID) as (service, wired):
         await service.send(parsed("doc-1"))
         await messages_handled(2)  # once per model's consumer group
         announced = [DocumentEmbedded.from_bytes(body).data for body in await published.wait_for(Topic.EMBEDDED, 2)]
-        page = await service.wired.search.search(SearchQuery(query="synthetic programs"))
+        page = await wired.search.search(SearchQuery(query="synthetic programs"))
 
-    assert len(service.wired.subscriptions) == 2
+    assert len(wired.subscriptions) == 2
     assert sorted(event.model_id for event in announced) == sorted([MODEL_ID, INT8_MODEL_ID])
     for model_id in (MODEL_ID, INT8_MODEL_ID):
         assert await stored_chunks(vector_store, model_id, "doc-1") > 0

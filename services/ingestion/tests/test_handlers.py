@@ -4,13 +4,11 @@ FastStream's in-memory TestKafkaBroker and, under the integration marker, on the
 import base64
 import hashlib
 from collections.abc import AsyncIterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
-from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from jdi_contracts.events import (
-    CloudEvent,
     DeleteRequested,
     DocumentDeleted,
     DocumentDeleteRequested,
@@ -21,8 +19,7 @@ from jdi_contracts.events import (
     Submitted,
     Topic,
 )
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.settings import KafkaSettings
+from jdi_core.broker import make_broker, subscribe
 from jdi_ingestion.handlers import SOURCE
 from jdi_ingestion.settings import IngestionSettings
 from jdi_ingestion.store import StoredVersion, job_key
@@ -110,23 +107,15 @@ def store() -> InMemoryDocumentStore:
     return InMemoryDocumentStore()
 
 
-class Running(NamedTuple):
-    broker: KafkaBroker
-    kafka: KafkaSettings
-
-    async def send(self, event: CloudEvent[Any]) -> None:
-        await publish_event(self.broker, self.kafka, event)
-
-
 @pytest.fixture
-async def ingestion(broker_under_test, store, published) -> AsyncIterator[Running]:
+async def ingestion(broker_under_test, store, published) -> AsyncIterator[Any]:
     settings = IngestionSettings(kafka=broker_under_test.kafka)
     broker = make_broker(settings.kafka)
     wired = wire(settings, broker=broker, store=store)
     subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
     published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.DELETED)
-    async with TestKafkaBroker(broker, with_real=broker_under_test.with_real) as running:
-        yield Running(running, settings.kafka)
+    async with broker_under_test.start(broker) as running:
+        yield running
 
 
 def parsed_records(bodies: list[bytes]) -> list[Parsed]:
