@@ -16,8 +16,6 @@ from jdi_analysis.app import create_app as create_analysis
 from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_analysis.store.postgres import PostgresAnalysisStore
 from jdi_analysis.store.tables import SCHEMA, analyses, document_skills
-from jdi_analyzer.analyzer import AnalysisSettings, Analyzer
-from jdi_analyzer.skills.taxonomy import SkillTaxonomy
 from jdi_contracts.events import (
     Analyzed,
     Deleted,
@@ -50,9 +48,9 @@ def parsed_event(document_id: str, seed: int, version: int = 1) -> DocumentParse
 
 @pytest.fixture
 async def analysis(kafka_settings: KafkaSettings, database_settings: DatabaseSettings) -> AsyncIterator[FastAPI]:
-    settings = AnalysisServiceSettings(kafka=kafka_settings, database=database_settings, use_embeddings=False)
     # Exact and alias skill matches only: the ONNX embedder is slow to load and not under test here.
-    app = create_analysis(settings, analyzer=Analyzer(AnalysisSettings(), SkillTaxonomy.load(), None))
+    settings = AnalysisServiceSettings(kafka=kafka_settings, database=database_settings, use_embeddings=False)
+    app = create_analysis(settings)
     async with LifespanManager(app, startup_timeout=60) as running:
         yield running.app  # type: ignore[misc]
 

@@ -29,8 +29,7 @@ from sqlalchemy import text
 from jdi_analysis import api
 from jdi_analysis.app import MIGRATIONS
 from jdi_analysis.handlers import to_contract
-from jdi_analysis.store.postgres import PostgresAnalysisStore
-from jdi_analysis.store.queries import PostgresAnalysisQueries
+from jdi_analysis.store.postgres import PostgresAnalysisReader, PostgresAnalysisStore
 from jdi_analysis.store.tables import SCHEMA
 from jdi_analyzer.analyzer import AnalysisInput, AnalysisSettings, Analyzer
 from jdi_analyzer.skills.taxonomy import SkillTaxonomy
@@ -122,7 +121,7 @@ async def run(documents: int) -> dict[str, object]:
 
         app = FastAPI()
         app.include_router(api.router)
-        app.state.analysis_reader = PostgresAnalysisQueries(engine)
+        app.state.analysis_reader = PostgresAnalysisReader(engine)
         app.state.embedder = None
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://analysis", timeout=60) as client:
@@ -144,7 +143,7 @@ async def run(documents: int) -> dict[str, object]:
             "seed_seconds": round(seed_seconds, 2),
             # Career paths rank every EX-02 and EX-03 position for an EX-01 before keeping the best 10.
             "career_path_candidates_per_director": len(
-                await PostgresAnalysisQueries(engine).career_candidates("EX", api.levels_above("01", 2))
+                await PostgresAnalysisReader(engine).career_candidates("EX", api.levels_above("01", 2))
             ),
             "compare_term_cosine": compare_terms,
             "skill_gap": gap,

@@ -1,12 +1,14 @@
-"""The internal comparison routes over an in-memory reader (the PostgreSQL one is covered in integration)."""
+"""The internal comparison routes of the service (`create_app`, embeddings off) over an in-memory reader;
+the PostgreSQL reader is covered in integration."""
 
 from collections.abc import AsyncIterator, Collection
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from jdi_analysis import api
+from jdi_analysis.app import create_app
+from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_analyzer.comparison import ComparableDocument, SkillRef
 
 U = "http://data.europa.eu/esco/skill/"
@@ -63,12 +65,9 @@ READER = InMemoryReader(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    app.include_router(api.router)
-    app.state.analysis_reader = READER
-    app.state.embedder = None
+    app = create_app(AnalysisServiceSettings(use_embeddings=False), reader=READER)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://analysis") as client:
         yield client
 

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 from jdi_embedder import INT8_MODEL_ID, OnnxEmbedder
 from jdi_embedding.reembedding import SwitchOver, model_group_id
 from jdi_embedding.search import HybridSearch, SearchQuery
@@ -11,11 +9,6 @@ from jdi_embedding.vectors import EdgeVectorStore, collection_name
 from jdi_embedding.vectors.indexing import index_document
 
 from .conftest import meta, section
-
-
-@pytest.fixture(scope="module")
-def int8_embedder() -> OnnxEmbedder:
-    return OnnxEmbedder.load(model_id=INT8_MODEL_ID)
 
 
 class Lag:

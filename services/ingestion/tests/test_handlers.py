@@ -1,14 +1,14 @@
-"""Ingestion handlers in memory: FastStream's TestKafkaBroker and a fake store at the composition seam."""
+"""Ingestion's handlers on its own wiring (`wire` with an in-memory store), each test twice: on
+FastStream's in-memory TestKafkaBroker and, under the integration marker, on the real broker."""
 
 import base64
 import hashlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from faststream.kafka import TestKafkaBroker
 
 from jdi_contracts.events import (
-    CloudEvent,
     DeleteRequested,
     DocumentDeleted,
     DocumentDeleteRequested,
@@ -19,13 +19,11 @@ from jdi_contracts.events import (
     Submitted,
     Topic,
 )
-from jdi_core.broker import make_broker, publish_event, subscribe
-from jdi_core.settings import KafkaSettings
-from jdi_ingestion.handlers import IngestionHandlers
+from jdi_core.broker import make_broker, subscribe
+from jdi_ingestion.handlers import SOURCE
+from jdi_ingestion.settings import IngestionSettings
 from jdi_ingestion.store import StoredVersion, job_key
-from jdi_parser import ParseLimits
-
-SETTINGS = KafkaSettings(topic_prefix="unit.", retry_backoff_s=0)
+from jdi_ingestion.wiring import wire
 
 ENGLISH = """POSITION TITLE: Director, Business Analysis
 POSITION NUMBER: 103249   CLASSIFICATION: EX-01
@@ -110,36 +108,25 @@ def store() -> InMemoryDocumentStore:
 
 
 @pytest.fixture
-def app(store: InMemoryDocumentStore) -> tuple[Any, dict[Topic, list[CloudEvent[Any]]]]:
-    broker = make_broker(SETTINGS)
-    seen: dict[Topic, list[CloudEvent[Any]]] = {Topic.PARSED: [], Topic.REJECTED: [], Topic.DELETED: []}
-
-    async def publish(event: CloudEvent[Any]) -> None:
-        seen[event.topic].append(event)
-        await publish_event(broker, SETTINGS, event)
-
-    handlers = IngestionHandlers(store, publish, ParseLimits())
-    subscribe(
-        broker,
-        SETTINGS,
-        "ingestion",
-        {Topic.SUBMITTED: handlers.on_submitted, Topic.DELETE_REQUESTED: handlers.on_delete_requested},
-        source="/test",
-    )
-    return broker, seen
+async def ingestion(broker_under_test, store, published) -> AsyncIterator[Any]:
+    settings = IngestionSettings(kafka=broker_under_test.kafka)
+    broker = make_broker(settings.kafka)
+    wired = wire(settings, broker=broker, store=store)
+    subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
+    published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.DELETED)
+    async with broker_under_test.start(broker) as running:
+        yield running
 
 
-async def send(broker: Any, event: CloudEvent[Any]) -> None:
-    await publish_event(broker, SETTINGS, event)
+def parsed_records(bodies: list[bytes]) -> list[Parsed]:
+    return [DocumentParsed.from_bytes(body).data for body in bodies]
 
 
-async def test_a_document_is_parsed_stored_and_published(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-1", ENGLISH.encode("cp1252")))
+async def test_a_document_is_parsed_stored_and_published(ingestion, store, published, messages_handled) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode("cp1252")))
+    await messages_handled(1)
 
-    [event] = seen[Topic.PARSED]
-    record = DocumentParsed.model_validate(event).data
+    [record] = parsed_records(await published.wait_for(Topic.PARSED, 1))
     assert record.document_id == "doc-1"
     assert record.version == 1
     assert job_key(record) == "103249"
@@ -150,46 +137,49 @@ async def test_a_document_is_parsed_stored_and_published(app, store) -> None:
     assert store.versions["doc-1"][0].published
 
 
-async def test_the_same_bytes_again_create_no_version_and_no_event(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-1", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-1", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-other-ref", ENGLISH.encode()))
+async def test_the_same_bytes_again_create_no_version_and_no_event(
+    ingestion, store, published, messages_handled
+) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await messages_handled(1)
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await ingestion.send(submitted("doc-other-ref", ENGLISH.encode()))
+    await messages_handled(3)
 
-    assert len(seen[Topic.PARSED]) == 1
+    assert len(await published.wait_for(Topic.PARSED, 1)) == 1
     assert [v.version for v in store.versions["doc-1"]] == [1]
+    assert list(store.versions) == ["doc-1"]
 
 
-async def test_new_content_for_the_same_document_is_a_new_version(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-1", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-1", (ENGLISH + "\nEDUCATION\nA degree.\n").encode()))
+async def test_new_content_for_the_same_document_is_a_new_version(ingestion, published) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await ingestion.send(submitted("doc-1", (ENGLISH + "\nEDUCATION\nA degree.\n").encode()))
 
-    assert [DocumentParsed.model_validate(e).data.version for e in seen[Topic.PARSED]] == [1, 2]
+    assert [record.version for record in parsed_records(await published.wait_for(Topic.PARSED, 2))] == [1, 2]
 
 
-async def test_same_job_number_and_language_from_another_reference_supersedes(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-1", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-2", (ENGLISH + "\nrevised\n").encode()))
+async def test_same_job_number_and_language_from_another_reference_supersedes(
+    ingestion, published, messages_handled
+) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await messages_handled(1)
+    await ingestion.send(submitted("doc-2", (ENGLISH + "\nrevised\n").encode()))
 
-    second = DocumentParsed.model_validate(seen[Topic.PARSED][1]).data
+    second = parsed_records(await published.wait_for(Topic.PARSED, 2))[1]
     assert (second.document_id, second.version) == ("doc-1", 2)
     assert any("new version" in warning for warning in second.warnings)
 
 
-async def test_french_form_with_the_same_job_number_links_as_translation(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-en", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-fr", FRENCH.encode("utf-8")))
+async def test_french_form_with_the_same_job_number_links_as_translation(
+    ingestion, published, messages_handled
+) -> None:
+    await ingestion.send(submitted("doc-en", ENGLISH.encode()))
+    await messages_handled(1)
+    await ingestion.send(submitted("doc-fr", FRENCH.encode("utf-8")))
 
-    english, french = (DocumentParsed.model_validate(e).data for e in seen[Topic.PARSED])
-    assert (english.language, french.language) == ("en", "fr")
-    assert french.translation_of == "doc-en"
+    by_id = {record.document_id: record for record in parsed_records(await published.wait_for(Topic.PARSED, 2))}
+    assert (by_id["doc-en"].language, by_id["doc-fr"].language) == ("en", "fr")
+    assert by_id["doc-fr"].translation_of == "doc-en"
 
 
 @pytest.mark.parametrize(
@@ -199,47 +189,45 @@ async def test_french_form_with_the_same_job_number_links_as_translation(app, st
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "photo.png", "unsupported_media_type"),
     ],
 )
-async def test_bad_documents_are_rejected_with_a_reason(app, store, content, file_name, reason) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-bad", content, file_name))
+async def test_bad_documents_are_rejected_with_a_reason(
+    ingestion, store, published, messages_handled, content, file_name, reason
+) -> None:
+    await ingestion.send(submitted("doc-bad", content, file_name))
+    await messages_handled(1)
 
-    [event] = seen[Topic.REJECTED]
-    rejected = DocumentRejected.model_validate(event).data
+    [body] = await published.wait_for(Topic.REJECTED, 1)
+    rejected = DocumentRejected.from_bytes(body).data
     assert rejected.reason == reason
     assert rejected.message
-    assert seen[Topic.PARSED] == [] and store.versions == {}
+    assert published.bodies[Topic.PARSED] == [] and store.versions == {}
 
 
-async def test_checksum_mismatch_is_rejected(app, store) -> None:
-    broker, seen = app
-    event = submitted("doc-1", ENGLISH.encode(), sha256="0" * 64)
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, event)
+async def test_checksum_mismatch_is_rejected(ingestion, published) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode(), sha256="0" * 64))
 
-    assert DocumentRejected.model_validate(seen[Topic.REJECTED][0]).data.reason == "checksum_mismatch"
+    [body] = await published.wait_for(Topic.REJECTED, 1)
+    assert DocumentRejected.from_bytes(body).data.reason == "checksum_mismatch"
 
 
-async def test_an_event_breaking_the_contract_is_rejected_not_dropped(app, store) -> None:
-    broker, seen = app
-    async with TestKafkaBroker(broker) as test_broker:
-        await test_broker.publish(
-            b'{"id": "evt-9", "data": {"file_name": "x.txt"}}', SETTINGS.topic(Topic.SUBMITTED), key=b"doc-9"
-        )
+async def test_an_event_breaking_the_contract_is_rejected_not_dropped(ingestion, published) -> None:
+    await ingestion.broker.publish(
+        b'{"id": "evt-9", "data": {"file_name": "x.txt"}}', ingestion.kafka.topic(Topic.SUBMITTED), key=b"doc-9"
+    )
 
-    rejected = DocumentRejected.model_validate(seen[Topic.REJECTED][0]).data
+    [body] = await published.wait_for(Topic.REJECTED, 1)
+    rejected = DocumentRejected.from_bytes(body).data
     assert (rejected.reason, rejected.submission_id, rejected.document_id) == ("invalid_event", "evt-9", "doc-9")
     assert "does not match" in rejected.message
 
 
-async def test_delete_removes_every_version(app, store) -> None:
-    broker, seen = app
-    request = DocumentDeleteRequested.wrap(DeleteRequested(document_id="doc-1", requested_by="t"), source="/t")
-    async with TestKafkaBroker(broker) as test_broker:
-        await send(test_broker, submitted("doc-1", ENGLISH.encode()))
-        await send(test_broker, submitted("doc-1", (ENGLISH + "\nv2\n").encode()))
-        await send(test_broker, request)
+async def test_delete_removes_every_version(ingestion, store, published, messages_handled) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await ingestion.send(submitted("doc-1", (ENGLISH + "\nv2\n").encode()))
+    # Another topic: on a real broker a delete sent now could be handled before the versions.
+    await messages_handled(2)
+    request = DeleteRequested(document_id="doc-1", requested_by="t")
+    await ingestion.send(DocumentDeleteRequested.wrap(request, source="/t", subject="doc-1"))
 
-    deleted = DocumentDeleted.model_validate(seen[Topic.DELETED][0]).data
-    assert deleted.versions_removed == [1, 2]
+    [body] = await published.wait_for(Topic.DELETED, 1)
+    assert DocumentDeleted.from_bytes(body).data.versions_removed == [1, 2]
     assert store.versions == {}

@@ -1,12 +1,12 @@
 """Internal HTTP API for the gateway: comparisons computed from the analysed documents."""
 
 import asyncio
-from collections.abc import Collection
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
+from jdi_analysis.store.port import AnalysisReader
 from jdi_analyzer.comparison import (
     CareerStep,
     ComparableDocument,
@@ -21,12 +21,6 @@ from jdi_analyzer.skills.matcher import Embedder
 MAX_LEVELS_UP = 2
 
 DocumentId = Annotated[str, Query(min_length=1, max_length=200)]
-
-
-class AnalysisReader(Protocol):
-    async def documents(self, document_ids: Collection[str]) -> dict[str, ComparableDocument]: ...
-
-    async def career_candidates(self, group: str, levels: Collection[str]) -> list[ComparableDocument]: ...
 
 
 class SkillGap(BaseModel):

@@ -1,23 +1,15 @@
 """Kafka handlers: analyse each parsed version, store it, publish `analyzed`; honour deletes."""
 
 import asyncio
-from typing import Protocol
 
 from faststream.kafka import KafkaMessage
 
+from jdi_analysis.store.port import AnalysisStore
 from jdi_analyzer.analyzer import AnalysisInput, AnalysisInputError, AnalysisResult, Analyzer
-from jdi_contracts.events import Analyzed, DocumentAnalyzed, DocumentDeleted, DocumentParsed, Parsed
+from jdi_contracts.events import Analyzed, DocumentAnalyzed, DocumentDeleted, DocumentParsed
 from jdi_core.broker import PermanentError, Publish
 
 SOURCE = "/jdi/analysis"
-
-
-class AnalysisStore(Protocol):
-    async def stored_version(self, document_id: str) -> int | None: ...
-
-    async def save(self, parsed: Parsed, analyzed: Analyzed) -> None: ...
-
-    async def delete(self, document_id: str) -> None: ...
 
 
 class AnalysisHandlers:

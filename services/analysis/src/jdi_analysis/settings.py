@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jdi_analyzer.analyzer import AnalysisSettings
 from jdi_analyzer.skills.matcher import SkillMatcherSettings
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
@@ -23,3 +24,13 @@ class AnalysisServiceSettings(BaseSettings):
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+
+    def analysis_settings(self) -> AnalysisSettings:
+        """The analyzer's settings: its own defaults but for what this service configures."""
+        return AnalysisSettings(
+            skills=SkillMatcherSettings(
+                min_confidence=self.skill_min_confidence,
+                similarity_threshold=self.similarity_threshold,
+                cache_dir=self.embedding_cache_dir,
+            )
+        )

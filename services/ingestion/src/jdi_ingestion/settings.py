@@ -12,11 +12,12 @@ class IngestionSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8001
     group_id: str = "jdi-ingestion"
-    max_bytes: int = Field(MAX_DOCUMENT_BYTES, le=MAX_DOCUMENT_BYTES)
-    max_docx_uncompressed_bytes: int = 50_000_000
-    max_docx_compression_ratio: float = 100.0
-    max_pdf_pages: int = 200
-    redact_personal_data: bool = True
+    # The parser's limits, one variable each (INGESTION_MAX_BYTES...); the defaults are the parser's own.
+    max_bytes: int = Field(ParseLimits.max_bytes, le=MAX_DOCUMENT_BYTES)
+    max_docx_uncompressed_bytes: int = ParseLimits.max_docx_uncompressed_bytes
+    max_docx_compression_ratio: float = ParseLimits.max_docx_compression_ratio
+    max_pdf_pages: int = ParseLimits.max_pdf_pages
+    redact_personal_data: bool = ParseLimits.redact_personal_data
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
