@@ -10,7 +10,7 @@ export UV_PYTHON := python3.11
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: help install infra-up infra-down up down status lint format test audit bench bench-compare contracts compose-up
+.PHONY: help install infra-up infra-down up down status lint format unit test packages audit bench bench-compare contracts compose-up
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -47,18 +47,25 @@ status: ## Show what is running
 	-bash deploy/local/kafka.sh status
 	-bash deploy/local/postgres.sh status
 
-lint: install ## Formatting, lint (ruff) and types (mypy) over the whole workspace
+lint: install ## Formatting, lint (ruff), types (mypy) and import boundaries (import-linter) over the workspace
 	$(UV) run --no-sync ruff format --check .
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync mypy
+	$(UV) run --no-sync lint-imports --no-cache
 
 format: install ## Format the workspace and apply ruff's safe fixes
 	$(UV) run --no-sync ruff format .
 	$(UV) run --no-sync ruff check --fix .
 
-test: install lint ## Lint, types, all test tiers (unit, contract, integration, e2e) under coverage with floors, audit
+unit: install ## The fast loop: unit and contract tests only, no Kafka or PostgreSQL
+	$(UV) run --no-sync pytest -q -m "not integration and not e2e" libs services tools tests/contract
+
+test: install lint packages ## Lint, types, each package alone, all test tiers under coverage with floors, audit
 	bash deploy/local/run-tests.sh
 	$(MAKE) --no-print-directory audit
+
+packages: install ## Install each workspace package alone (from uv.lock) and import all its modules
+	$(UV) run --no-sync python tests/gates/install_each_package.py
 
 audit: install ## Known vulnerabilities in uv.lock's pins (reported, not failed, when advisory data is unreachable)
 	@mkdir -p .work/audit

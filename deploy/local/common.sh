@@ -16,11 +16,12 @@ die() {
 }
 
 # Serialise start/stop of one component so that parallel callers (two pytest
-# sessions, make + pytest) never race on formatting or PID files.
+# sessions, make + pytest) never race on formatting or PID files. The lock is
+# fd 9: processes a script leaves running must not inherit it (start them with 9>&-).
 take_lock() {
     local name="$1"
     exec 9>"$JDI_WORK_DIR/$name.lock"
-    flock -w 300 9 || die "timed out waiting for $JDI_WORK_DIR/$name.lock"
+    flock -w "${JDI_LOCK_TIMEOUT:-300}" 9 || die "timed out waiting for $JDI_WORK_DIR/$name.lock"
 }
 
 port_is_open() {

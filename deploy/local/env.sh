@@ -1,13 +1,14 @@
 # Connection settings for the local infrastructure started by kafka.sh and
-# postgres.sh, derived from the same ports.
+# postgres.sh, derived from the same ports; a value already set (shared
+# infrastructure, CI) is kept.
 #   source deploy/local/env.sh    exports them into the current shell
 #   bash deploy/local/env.sh      prints them as `export` lines
 # POSIX sh, so a Makefile's /bin/sh can source it too (dash cannot tell that it
 # was sourced, so there it prints the lines as well).
 # shellcheck shell=sh
 
-export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-19092}"
-export DATABASE_URL="postgresql+asyncpg://jdi@127.0.0.1:${POSTGRES_PORT:-55432}/jdi"
+export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-19092}}"
+export DATABASE_URL="${DATABASE_URL:-postgresql+asyncpg://jdi@127.0.0.1:${POSTGRES_PORT:-55432}/jdi}"
 
 # shellcheck disable=SC3028  # BASH_SOURCE is set only under bash, which is the point
 if [ "${BASH_SOURCE:-$0}" = "$0" ]; then

@@ -22,7 +22,7 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
     bash "$here/postgres.sh" start
 fi
 # shellcheck source=env.sh
-[[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" && -n "${DATABASE_URL:-}" ]] || source "$here/env.sh" >/dev/null
+source "$here/env.sh" >/dev/null
 
 cd "$here/../.."
 # Every tier runs under coverage; the services and CLIs the tests start as processes are measured too

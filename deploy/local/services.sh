@@ -3,7 +3,8 @@
 #
 # Each service runs `python -m jdi_<name>` from the uv environment, logs to
 # $JDI_WORK_DIR/logs/<name>.log and is stopped by its PID file, so `stop` never
-# touches a process it did not start.
+# touches a process it did not start. Start and stop hold a lock, and `start`
+# refuses (starting nothing) when a service's port is taken by another process.
 #
 # Environment: GATEWAY_PORT (8000), INGESTION_PORT (8001), EMBEDDING_PORT (8002),
 # ANALYSIS_PORT (8003), plus everything the services read (KAFKA_*, DATABASE_*, ...).
@@ -34,7 +35,20 @@ running_pid() {
     echo "$pid"
 }
 
+# Every port a service that is not already running would take must be free.
+check_ports_free() {
+    local name
+    for name in "${SERVICES[@]}"; do
+        running_pid "$name" >/dev/null && continue
+        if port_is_open 127.0.0.1 "${PORTS[$name]}"; then
+            die "port ${PORTS[$name]} ($name) is taken by another process; set ${name^^}_PORT"
+        fi
+    done
+}
+
 start() {
+    take_lock services
+    check_ports_free
     mkdir -p "$PID_DIR" "$LOG_DIR"
     export JDI_TRACES_DIR="${JDI_TRACES_DIR:-$JDI_WORK_DIR/traces}"
     export GATEWAY_EMBEDDING_URL="http://127.0.0.1:${PORTS[embedding]}"
@@ -47,7 +61,7 @@ start() {
             continue
         fi
         nohup "$REPO_ROOT/.venv/bin/python" -m "jdi_$name" \
-            >>"$LOG_DIR/$name.log" 2>&1 &
+            >>"$LOG_DIR/$name.log" 2>&1 9>&- &
         echo $! >"$PID_DIR/$name.pid"
         log "started $name (pid $!, port ${PORTS[$name]})"
     done
@@ -70,6 +84,7 @@ wait_ready() {
 }
 
 stop() {
+    take_lock services
     for name in "${SERVICES[@]}"; do
         local pid
         if pid="$(running_pid "$name")"; then

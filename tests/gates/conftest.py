@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,6 +19,15 @@ RunGate = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture
+def uv() -> str:
+    """The uv executable: `uv run` names itself in $UV; otherwise the one on PATH."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if found is None:
+        pytest.fail("uv is neither in $UV nor on PATH; run the tests with `uv run` (make test does)", pytrace=False)
+    return found
 
 
 @pytest.fixture

@@ -1,15 +1,22 @@
-"""Smoke tests of the infrastructure fixtures against a real broker and database."""
+"""Smoke tests of the infrastructure fixtures against a real broker and database, and the guards of the local
+scripts in deploy/local (these start nothing)."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-pytestmark = pytest.mark.integration
+LOCAL_DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "local"
+SERVICE_PORT_VARIABLES = ("GATEWAY_PORT", "INGESTION_PORT", "EMBEDDING_PORT", "ANALYSIS_PORT")
 
 CONSUME_TIMEOUT_S = 60
 # A 10 MB document grows to about 13.4 MB in base64; the broker must take it.
@@ -53,6 +60,7 @@ async def consume(
     return received
 
 
+@pytest.mark.integration
 async def test_message_round_trip_through_broker(
     kafka_bootstrap_servers: str,
     topic_prefix: str,
@@ -72,6 +80,7 @@ async def test_message_round_trip_through_broker(
     assert received == [(b"doc-1", b'{"hello": "broker"}', [("ce_type", b"smoke")])]
 
 
+@pytest.mark.integration
 async def test_broker_accepts_base64_sized_document(
     kafka_bootstrap_servers: str,
     topic_prefix: str,
@@ -94,6 +103,7 @@ async def test_broker_accepts_base64_sized_document(
     assert value == large_value
 
 
+@pytest.mark.integration
 async def test_database_accepts_queries_and_schemas(database_url: str, db_schema_prefix: str) -> None:
     # asyncpg takes a plain libpq URL; the fixture gives the SQLAlchemy form.
     connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
@@ -115,3 +125,93 @@ async def test_database_accepts_queries_and_schemas(database_url: str, db_schema
     finally:
         await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await connection.close()
+
+
+def run_script(script: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
+        ["bash", str(LOCAL_DEPLOY_DIR / script), *args],  # noqa: S607 - bash from PATH, as `make` runs it
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+@pytest.fixture
+def services_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """services.sh with its own work folder and free ports; whatever it might start is stopped afterwards."""
+    env = {**os.environ, "JDI_WORK_DIR": str(tmp_path), "JDI_LOCK_TIMEOUT": "1"}
+    env.update(zip(SERVICE_PORT_VARIABLES, map(str, free_ports(len(SERVICE_PORT_VARIABLES))), strict=True))
+    yield env
+    run_script("services.sh", "stop", env={**env, "JDI_LOCK_TIMEOUT": "30"})
+
+
+def test_services_refuse_to_start_on_a_port_another_process_holds(services_env: dict[str, str]) -> None:
+    with socket.socket() as other_process:
+        other_process.bind(("127.0.0.1", int(services_env["EMBEDDING_PORT"])))
+        other_process.listen()
+
+        result = run_script("services.sh", "start", env=services_env)
+
+    assert result.returncode == 1
+    port = services_env["EMBEDDING_PORT"]
+    assert f"port {port} (embedding) is taken by another process; set EMBEDDING_PORT" in result.stderr
+    assert not (Path(services_env["JDI_WORK_DIR"]) / "pids").exists(), "no service may start"
+
+
+@pytest.mark.parametrize("command", ["start", "stop"])
+def test_services_wait_for_the_lock_another_caller_holds(services_env: dict[str, str], command: str) -> None:
+    lock_file = Path(services_env["JDI_WORK_DIR"]) / "services.lock"
+    with lock_file.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+
+        result = run_script("services.sh", command, env=services_env)
+
+    assert result.returncode == 1
+    assert f"timed out waiting for {lock_file}" in result.stderr
+    assert not (Path(services_env["JDI_WORK_DIR"]) / "pids").exists()
+
+
+def test_a_stop_without_services_takes_the_free_lock_and_succeeds(services_env: dict[str, str]) -> None:
+    result = run_script("services.sh", "stop", env=services_env)
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "sh"])
+def test_env_sh_keeps_connection_settings_already_set(shell: str) -> None:
+    configured = {
+        "KAFKA_BOOTSTRAP_SERVERS": "kafka.shared:29092",
+        "DATABASE_URL": "postgresql+asyncpg://jdi@db.shared:25432/jdi",
+    }
+    env = {**os.environ, **configured, "KAFKA_PORT": "1111", "POSTGRES_PORT": "2222"}
+
+    printed = subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
+        [shell, str(LOCAL_DEPLOY_DIR / "env.sh")], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+    assert printed.splitlines() == [f"export {name}={value}" for name, value in configured.items()]
+
+
+def test_env_sh_derives_unset_connection_settings_from_the_local_ports() -> None:
+    env = {name: value for name, value in os.environ.items() if name not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")}
+    env.update(KAFKA_PORT="1111", POSTGRES_PORT="2222")
+
+    printed = run_script("env.sh", env=env).stdout
+
+    assert printed.splitlines() == [
+        "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1111",
+        "export DATABASE_URL=postgresql+asyncpg://jdi@127.0.0.1:2222/jdi",
+    ]
