@@ -26,7 +26,9 @@ def extract_pdf_text(data: bytes, limits: ParseLimits) -> str:
     except RejectionError:
         raise
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"unreadable PDF: {error}") from error
+        # pypdf's messages quote bytes of the document: only the error's type is named, and the error is not
+        # chained, so no traceback carries its message either.
+        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"unreadable PDF ({type(error).__name__})") from None
     visible = sum(len("".join(page.split())) for page in pages)
     if page_count == 0 or visible < _MIN_CHARACTERS_PER_PAGE * page_count:
         raise RejectionError(
