@@ -13,7 +13,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADER_PART = re.compile(r"word/header\d*\.xml")
 # What zipfile raises on a damaged archive besides BadZipFile: bad offsets, truncated or corrupt deflate
 # streams, compression methods it lacks, encrypted members.
-_DAMAGED_ARCHIVE = (zipfile.BadZipFile, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError)
+DAMAGED_ARCHIVE = (zipfile.BadZipFile, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 def extract_docx_text(data: bytes, limits: ParseLimits) -> str:
@@ -22,7 +22,7 @@ def extract_docx_text(data: bytes, limits: ParseLimits) -> str:
             _check_archive_size(archive, len(data), limits)
             headers = sorted(name for name in archive.namelist() if _HEADER_PART.fullmatch(name))
             parts = [_read_part(archive, name, limits) for name in [*headers, "word/document.xml"]]
-    except _DAMAGED_ARCHIVE:
+    except DAMAGED_ARCHIVE:
         # zipfile's messages may quote member names, which are part of the document: not chained.
         raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, "broken .docx container") from None
     blocks: list[str] = []
