@@ -252,3 +252,36 @@ def test_anchored_search_finds_what_a_full_scan_finds() -> None:
         anchored = [match.span() for match in anchored_finditer(pattern, text, {"director": 0, "manager": 0})]
         assert anchored == [match.span() for match in pattern.finditer(text)]
         assert anchored
+
+
+def test_headings_side_by_side_share_the_columns_text() -> None:
+    # A two-column table read row by row: both columns' text follows both headings.
+    parsed = parse_text(
+        "GENERAL ACCOUNTABILITY Leads the unit. ORGANIZATIONAL STRUCTURE: DIMENSIONS: Reports to: the Director "
+        "General. FTEs: 12 SPECIFIC ACCOUNTABILITIES 1. Directs the unit.",
+        "x.txt",
+    )
+    assert [(section.key, section.text) for section in parsed.sections] == [
+        ("general_accountability", "Leads the unit."),
+        ("organization_structure", "Reports to: the Director General. FTEs: 12"),
+        ("dimensions", "Reports to: the Director General. FTEs: 12"),
+        ("specific_accountabilities", "1. Directs the unit."),
+    ]
+    assert parsed.fields["ftes"] == 12
+
+
+def test_an_empty_heading_on_its_own_line_gets_no_text() -> None:
+    parsed = parse_text("DIMENSIONS\nSPECIFIC ACCOUNTABILITIES\n1. Directs the unit.", "x.txt")
+    assert [section.key for section in parsed.sections] == ["specific_accountabilities"]
+
+
+def test_an_extraction_tools_partial_copy_before_the_full_text_is_dropped() -> None:
+    text = (
+        "--- Structured Job Description ---\nSPECIFIC ACCOUNTABILITIES: 1. Directs the unit.\n\n"
+        "--- Full Extracted Text ---\nPOSITION TITLE: Director, Data EFFECTIVE DATE: June 3, 2OO6 "
+        "GENERAL ACCOUNTABILITY Leads the unit. SPECIFIC ACCOUNTABILITIES: 1. Directs the unit."
+    )
+    parsed = parse_text(text, "x.txt")
+    assert [section.key for section in parsed.sections] == ["general_accountability", "specific_accountabilities"]
+    assert parsed.title == "Director, Data"
+    assert parsed.fields["effective_date"] == "2006-06-03"

@@ -109,6 +109,7 @@ class RejectionReason(StrEnum):
     NO_TEXT_LAYER = "no_text_layer"
     CORRUPT_DOCUMENT = "corrupt_document"
     UNDECODABLE_TEXT = "undecodable_text"
+    UNREADABLE_TEXT = "unreadable_text"
     CHECKSUM_MISMATCH = "checksum_mismatch"
 
 

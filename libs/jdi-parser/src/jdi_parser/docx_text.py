@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -10,6 +11,9 @@ from jdi_parser.limits import ParseLimits
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADER_PART = re.compile(r"word/header\d*\.xml")
+# What zipfile raises on a damaged archive besides BadZipFile: bad offsets, truncated or corrupt deflate
+# streams, compression methods it lacks, encrypted members.
+DAMAGED_ARCHIVE = (zipfile.BadZipFile, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 def extract_docx_text(data: bytes, limits: ParseLimits) -> str:
@@ -18,8 +22,9 @@ def extract_docx_text(data: bytes, limits: ParseLimits) -> str:
             _check_archive_size(archive, len(data), limits)
             headers = sorted(name for name in archive.namelist() if _HEADER_PART.fullmatch(name))
             parts = [_read_part(archive, name, limits) for name in [*headers, "word/document.xml"]]
-    except zipfile.BadZipFile as error:
-        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"broken .docx container: {error}") from error
+    except DAMAGED_ARCHIVE:
+        # zipfile's messages may quote member names, which are part of the document: not chained.
+        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, "broken .docx container") from None
     blocks: list[str] = []
     for part in parts:
         if b"<!DOCTYPE" in part:
@@ -28,7 +33,10 @@ def extract_docx_text(data: bytes, limits: ParseLimits) -> str:
             # Without a DTD there are no entities to expand, and ElementTree never fetches external resources.
             root = ElementTree.fromstring(part)  # noqa: S314
         except ElementTree.ParseError as error:
-            raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"malformed .docx XML: {error}") from error
+            line, column = error.position
+            raise RejectionError(
+                RejectionReason.CORRUPT_DOCUMENT, f"malformed .docx XML at line {line}, column {column}"
+            ) from error
         body = root.find(f"{_W}body")
         blocks.extend(_block_texts(body if body is not None else root))
     return "\n".join(block for block in blocks if block.strip())

@@ -12,6 +12,37 @@ _A = ANY_E
 # "Supervisor Position Title" wins over "Position Title". Labels mapped to None only bound the value of
 # the label before them.
 _LABELS: tuple[tuple[str | None, tuple[str, ...], str, bool], ...] = (
+    # The signed statements and the requirements of the 2023 form.
+    (
+        None,
+        ("employee", "supervis", "manager"),
+        (
+            r"(?:employee|supervisor|manager)(?:['’ ]?s)?\s+(?:name|signature|statement)"
+            r"|manager(?:['’ ]?s)?\s+authori[sz]ation"
+        ),
+        False,
+    ),
+    (
+        None,
+        ("office", "language", "linguistic", "communication", "security", "position"),
+        (
+            r"office\s+code|language\s+requirements|linguistic\s+profile|(?:communications?|security)\s+requirements"
+            r"|position\s+effective\s*/\s*classification\s+decision\s+effective\s+date"
+        ),
+        False,
+    ),
+    (
+        "supervisor_position_number",
+        ("supervis",),
+        r"supervisor(?:['’]s)?\s+position\s*(?:number|no\.?|#)",
+        False,
+    ),
+    (
+        "supervisor_classification",
+        ("supervis",),
+        r"supervisor(?:['’]s)?\s+(?:position\s+)?classification",
+        False,
+    ),
     (
         "reports_to",
         ("supervis", "report"),
@@ -38,14 +69,14 @@ _LABELS: tuple[tuple[str | None, tuple[str, ...], str, bool], ...] = (
         r"position\s+classification|groupe?\s+(?:and|et|&)\s+(?:level|niveau)|classification",
         False,
     ),
-    ("national_occupation_code", ("national",), r"national\s+occupation(?:al)?\s+code", False),
+    ("national_occupation_code", ("national",), r"national\s+occupation(?:al)?\s+(?:code|classification)", False),
     ("title", ("position", "job", "titre"), r"position\s+title|job\s+title|titre\s+du\s+poste", False),
     ("title", ("title", "titre", "position"), r"title|titre|position", True),
-    ("department", ("department", "minist"), rf"department\s*/\s*agency|department|minist{_A}re", False),
+    ("department", ("department", "minist"), rf"department\s*/\s*agency(?:\s+name)?|department|minist{_A}re", False),
     (
         "branch",
         ("organi", "direction", "branch"),
-        rf"organi[sz]ational\s+component|direction\s+g{_A}n{_A}rale(?:\s*/\s*r{_A}gion)?|branch",
+        rf"organi[sz]ational\s+component(?:\s*\(branch\s*/\s*division\))?|direction\s+g{_A}n{_A}rale(?:\s*/\s*r{_A}gion)?|branch",
         False,
     ),
     ("directorate", ("directorate", "division"), r"directorate|division", False),
@@ -57,8 +88,11 @@ _LABELS: tuple[tuple[str | None, tuple[str, ...], str, bool], ...] = (
     ),
     (
         "effective_date",
-        ("effective", "date"),
-        rf"effective\s+date|date\s+effective|date\s+d['’ ]?entr{_A}e\s+en\s+vigueur",
+        ("job", "effective", "date"),
+        (
+            r"(?:job\s+description(?:\s*/\s*job\s+code)?\s+)?effective\s+date|date\s+effective"
+            rf"|date\s+d['’ ]?entr{_A}e\s+en\s+vigueur"
+        ),
         False,
     ),
     ("effective_date", ("date",), r"date", True),
@@ -72,8 +106,11 @@ _LABEL = re.compile(
     r"(?:\s*:)?(?![\w])",
     re.IGNORECASE,
 )
+_SUPERVISOR_FIELDS = {"reports_to", "supervisor_position_number", "supervisor_classification"}
 _VALUE_EDGES = " \t:_|.;,-–*"
 _MAX_VALUE_LENGTH = 150
+# A date comes first in its value, so a value running on (a table row read across) is cut, not dropped.
+_CUT_FIELDS = {"effective_date"}
 
 
 def extract_labelled_fields(front_matter: str) -> dict[str, list[str]]:
@@ -86,6 +123,8 @@ def extract_labelled_fields(front_matter: str) -> dict[str, list[str]]:
             continue
         end = labels[index + 1].start() if index + 1 < len(labels) else len(front_matter)
         value = front_matter[label.end() : end].split("\n", 1)[0].strip(_VALUE_EDGES)
+        if field in _CUT_FIELDS:
+            value = value[:_MAX_VALUE_LENGTH]
         if value and len(value) <= _MAX_VALUE_LENGTH:
             values.setdefault(field, []).append(value)
     return values
@@ -94,7 +133,7 @@ def extract_labelled_fields(front_matter: str) -> dict[str, list[str]]:
 def first_reports_to_label(front_matter: str) -> int:
     """Offset of the first supervisor label; what follows it describes another position."""
     for label in anchored_finditer(_LABEL, front_matter, _ANCHORS):
-        if _is_label(label) and _GROUP_FIELDS[label.lastgroup or ""] == "reports_to":
+        if _is_label(label) and _GROUP_FIELDS[label.lastgroup or ""] in _SUPERVISOR_FIELDS:
             return label.start()
     return len(front_matter)
 

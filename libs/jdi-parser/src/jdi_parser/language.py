@@ -55,6 +55,7 @@ _FRENCH = frozenset(
         "leur",
     ]
 )
+FUNCTION_WORDS = _ENGLISH | _FRENCH
 # Fewer function words than this (a title, a list of codes) say nothing reliable.
 _MIN_FUNCTION_WORDS = 3
 # A form is bilingual when its minority language holds at least this share of the function words.
@@ -62,9 +63,14 @@ _BILINGUAL_MIN_SHARE = 0.2
 _BILINGUAL_MIN_FUNCTION_WORDS = 15
 
 
+def split_elisions(text: str) -> str:
+    """The text in lower case with elisions split ("l'équipe", "d'une"): a function word is then a whole
+    space-separated token."""
+    return text.lower().replace("'", " ").replace("’", " ")
+
+
 def detect_language(text: str) -> str | None:
-    # Elisions are split ("l'équipe", "d'une"); a function word is a whole space-separated token.
-    counts = Counter(text.lower().replace("'", " ").replace("’", " ").split())
+    counts = Counter(split_elisions(text).split())
     english = sum(counts[word] for word in _ENGLISH)
     french = sum(counts[word] for word in _FRENCH)
     total = english + french

@@ -6,6 +6,7 @@ import zipfile
 from io import BytesIO
 from pathlib import PurePath
 
+from jdi_parser.docx_text import DAMAGED_ARCHIVE
 from jdi_parser.errors import RejectionError, RejectionReason
 
 PDF = "application/pdf"
@@ -73,8 +74,9 @@ def _detect_zip_media_type(data: bytes) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile as error:
-        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"broken ZIP container: {error}") from error
+    except DAMAGED_ARCHIVE:
+        # zipfile's messages may quote member names, which are part of the document: not chained.
+        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, "broken ZIP container") from None
     if "word/document.xml" in names:
         return DOCX
     raise RejectionError(RejectionReason.UNSUPPORTED_MEDIA_TYPE, "ZIP archive that is not a Word (.docx) document")

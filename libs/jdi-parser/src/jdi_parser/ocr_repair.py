@@ -28,6 +28,8 @@ _MONTH_DAY = re.compile(
     r"\s+([0-9OIl]{1,2})(?=,?\s+[0-9OIl]{4}\b)"
 )
 _EXTRACTION_BANNER = re.compile(r"---(?<=^---)[^\n]*---[ \t]*$", re.MULTILINE)
+# OCR output under this banner is the whole text; what an extraction tool put before it copies part of it.
+_FULL_TEXT_BANNER = re.compile(r"^---[ \t]*Full Extracted Text[ \t]*---[ \t]*$", re.MULTILINE)
 # Tried only where "page" occurs (see anchored_search).
 _PAGE_MARKER = re.compile(
     r"(?<![\w])page\s+[0-9OIl]{1,3}\s+(?:of|de|of/de|de/of|/)\s*[0-9OIl]{1,3}\b\s*", re.IGNORECASE
@@ -44,6 +46,9 @@ def clean_text(text: str) -> str:
     """Normalise Unicode and whitespace, remove page artefacts, rejoin hyphenated and broken lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\u00ad", "").replace("\x00", "")
+    full_text = _FULL_TEXT_BANNER.search(text)
+    if full_text is not None:
+        text = text[full_text.end() :]
     text = _EXTRACTION_BANNER.sub("", text)
     text = _remove_page_markers(text)
     text = _SPACE_RUN.sub(" ", _OTHER_HORIZONTAL_SPACE.sub(" ", text))

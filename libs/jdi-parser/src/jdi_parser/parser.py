@@ -17,6 +17,7 @@ from jdi_parser.file_name_hints import (
     job_number_from_file_name,
     title_from_file_name,
 )
+from jdi_parser.form_2023 import is_form_2023, separate_part_titles
 from jdi_parser.headings import HeadingMatch, find_headings
 from jdi_parser.html_text import extract_html_text
 from jdi_parser.language import detect_language
@@ -25,6 +26,7 @@ from jdi_parser.markdown_text import markdown_to_text
 from jdi_parser.models import Classification, ParsedJobDescription
 from jdi_parser.ocr_repair import clean_text, repair_ocr_digits
 from jdi_parser.pdf_text import extract_pdf_text
+from jdi_parser.readability import drop_unreadable_blocks
 from jdi_parser.redaction import (
     redact_personal_data,
     redact_signature_block_names,
@@ -69,16 +71,21 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
     text = repair_ocr_digits(clean_text(raw_text))
     if not text:
         raise RejectionError(RejectionReason.EMPTY_DOCUMENT, "the document contains no text")
+    text, unreadable_blocks = drop_unreadable_blocks(text)
+    # The 2023 form writes its headings in sentence case.
+    form_2023 = is_form_2023(text)
+    if form_2023:
+        text = separate_part_titles(text)
     if limits.redact_personal_data:
-        text, redactions, headings = _redact_personal_data(text)
+        text, redactions, headings = _redact_personal_data(text, sentence_case_headings=form_2023)
     else:
-        redactions, headings = 0, find_headings(text)
+        redactions, headings = 0, find_headings(text, sentence_case=form_2023)
     sections, front_matter_end = split_sections(text, headings)
     front_matter = text[: max(front_matter_end, _MIN_FRONT_MATTER)]
     if front_matter_end < _MIN_FRONT_MATTER:
         front_matter = text[:_FALLBACK_FRONT_MATTER]
     labelled = extract_labelled_fields(front_matter)
-    warnings: list[str] = []
+    warnings: list[str] = [f"unreadable_blocks_dropped: {unreadable_blocks}"] if unreadable_blocks else []
 
     classification = _classification(front_matter, file_name, warnings)
     job_number = _job_number(labelled, file_name, warnings)
@@ -88,12 +95,8 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
     fields: dict[str, object] = {
         name: labelled[name][0] for name in ("branch", "directorate", "reports_to", "location") if name in labelled
     }
-    if "effective_date" in labelled:
-        effective_date = next(filter(None, map(parse_date, labelled["effective_date"])), None)
-        if effective_date:
-            fields["effective_date"] = effective_date
-        else:
-            warnings.append(f"effective_date_unparsed: {labelled['effective_date'][0]!r}")
+    fields.update(_supervisor_fields(labelled))
+    fields.update(_effective_date_fields(labelled, warnings))
     dimensions_text = "\n".join(section.text for section in sections if section.key == "dimensions")
     ftes = extract_ftes(dimensions_text)
     if ftes is not None:
@@ -120,15 +123,39 @@ def _parse_extracted(raw_text: str, file_name: str, media_type: str, limits: Par
     )
 
 
-def _redact_personal_data(text: str) -> tuple[str, int, list[HeadingMatch]]:
+def _redact_personal_data(text: str, sentence_case_headings: bool) -> tuple[str, int, list[HeadingMatch]]:
     """Redact personal data, then signers' names in the signature blocks that the headings delimit;
     return the text, the number of redactions and the headings of the final text."""
     text, redactions = redact_personal_data(text)
-    headings = find_headings(text)
+    headings = find_headings(text, sentence_case_headings)
     text, signers = redact_signature_block_names(text, signature_block_spans(headings, len(text)))
     if signers:
-        headings = find_headings(text)
+        headings = find_headings(text, sentence_case_headings)
     return text, redactions + signers, headings
+
+
+def _supervisor_fields(labelled: dict[str, list[str]]) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    position_number = _first_number(labelled.get("supervisor_position_number", []))
+    if position_number:
+        fields["supervisor_position_number"] = position_number
+    codes = map(classification_from_value, labelled.get("supervisor_classification", []))
+    classification = next(filter(None, codes), None)
+    if classification:
+        fields["supervisor_classification"] = classification.code
+    return fields
+
+
+def _effective_date_fields(labelled: dict[str, list[str]], warnings: list[str]) -> dict[str, object]:
+    """The date (YYYY-MM-DD, None while undetermined) and its precision: day, month or undetermined."""
+    if "effective_date" not in labelled:
+        return {}
+    effective_date = next(filter(None, map(parse_date, labelled["effective_date"])), None)
+    if effective_date is None:
+        # Warnings name the field and the problem, never the document's text.
+        warnings.append("effective_date_unparsed")
+        return {}
+    return {"effective_date": effective_date.iso, "effective_date_precision": effective_date.precision}
 
 
 def _first(labelled: dict[str, list[str]], field: str) -> str | None:

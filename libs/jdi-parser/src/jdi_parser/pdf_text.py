@@ -3,7 +3,6 @@
 from io import BytesIO
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
 
 from jdi_parser.errors import RejectionError, RejectionReason
 from jdi_parser.limits import ParseLimits
@@ -25,8 +24,11 @@ def extract_pdf_text(data: bytes, limits: ParseLimits) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except RejectionError:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"unreadable PDF: {error}") from error
+    except Exception as error:  # noqa: BLE001 - any failure of pypdf on the file means it cannot be read
+        # pypdf fails on malformed files with errors of many types (its own, KeyError, IndexError, RecursionError
+        # ...), whose messages quote bytes of the document: only the type is named, and the error is not
+        # chained, so no log or dead-letter record carries its message either.
+        raise RejectionError(RejectionReason.CORRUPT_DOCUMENT, f"unreadable PDF ({type(error).__name__})") from None
     visible = sum(len("".join(page.split())) for page in pages)
     if page_count == 0 or visible < _MIN_CHARACTERS_PER_PAGE * page_count:
         raise RejectionError(

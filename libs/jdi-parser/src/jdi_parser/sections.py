@@ -1,4 +1,9 @@
-"""Split cleaned text into canonical sections; signature and certification blocks are left out."""
+"""Split cleaned text into canonical sections; signature and certification blocks are left out.
+
+Headings set side by side, as the columns of a table ("ORGANIZATIONAL STRUCTURE: DIMENSIONS: Reports to: ...
+Number of FTEs: ..."), come out of OCR one after the other on the same line, with the columns' text
+interleaved after them. No split of that text is reliable, so each of these headings gets all of it.
+"""
 
 import re
 
@@ -14,14 +19,18 @@ def split_sections(text: str, headings: list[HeadingMatch]) -> tuple[list[Sectio
     """Return the sections under ``headings`` (``find_headings(text)``) and the offset where the first
     heading starts (end of the front matter)."""
     headings = _merge_bilingual(text, headings)
-    sections: list[Section] = []
+    bodies = []
     for index, heading in enumerate(headings):
-        if heading.key == SIGNATURE_BLOCK:
-            continue
         end = headings[index + 1].start if index + 1 < len(headings) else len(text)
-        body = _LEADING_PUNCTUATION.sub("", text[heading.end : end]).strip()
-        if body:
-            sections.append(Section(key=heading.key, heading=heading.heading.strip(), text=body))
+        bodies.append(_LEADING_PUNCTUATION.sub("", text[heading.end : end]).strip())
+    for index in reversed(range(len(headings) - 1)):
+        if not bodies[index] and _side_by_side(text, headings[index], headings[index + 1]):
+            bodies[index] = bodies[index + 1]
+    sections = [
+        Section(key=heading.key, heading=heading.heading.strip(), text=body)
+        for heading, body in zip(headings, bodies, strict=True)
+        if body and heading.key != SIGNATURE_BLOCK
+    ]
     front_matter_end = headings[0].start if headings else len(text)
     return sections, front_matter_end
 
@@ -40,6 +49,12 @@ def signature_block_spans(headings: list[HeadingMatch], text_length: int) -> lis
     if block_start is not None:
         spans.append((block_start, text_length))
     return spans
+
+
+def _side_by_side(text: str, heading: HeadingMatch, following: HeadingMatch) -> bool:
+    """Whether two headings stand next to each other on one line, as column headings do."""
+    between = text[heading.end : following.start]
+    return following.key != SIGNATURE_BLOCK and "\n" not in between and _HEADING_JOINER.fullmatch(between) is not None
 
 
 def _merge_bilingual(text: str, headings: list[HeadingMatch]) -> list[HeadingMatch]:
