@@ -44,8 +44,7 @@ def create_app(
     broker = make_broker(settings.kafka, tracer_provider)
     load = load_embedder or (lambda model_id: OnnxEmbedder.load(settings.model_cache_dir, model_id=model_id))
     embedder = load(settings.model_id)
-    api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
-    store = store or open_vector_store(settings.qdrant.url, settings.qdrant.path, api_key)
+    store = store or open_vector_store(settings.qdrant)
 
     publish = event_publisher(broker, settings.kafka)
 
@@ -97,13 +96,10 @@ def create_app(
         await asyncio.gather(*watch, return_exceptions=True)
         await lag.stop()
 
-    async def store_ready() -> None:
-        await store.active_collection()
-
     app = create_service_app(
         "embedding",
         broker=broker,
-        readiness={"vector_store": store_ready},
+        readiness={"vector_store": store.check_ready},
         on_startup=[activate_serving_model, watch_for_switch_over],
         on_shutdown=[stop_watching, store.close],
         routers=[router],
