@@ -2,6 +2,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+import pytest
 import qdrant_edge as edge
 
 from jdi_embedder import OnnxEmbedder
@@ -16,8 +17,10 @@ from jdi_embedding.vectors import (
     point_id,
 )
 from jdi_embedding.vectors.indexing import index_document
+from jdi_embedding.vectors.schema import STAGED
+from jdi_embedding.vectors.write_requests import encoded_size, point_struct, request_bytes
 
-from .conftest import meta, section
+from .conftest import TEST_REQUEST_BYTES, meta, random_points, section
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -48,7 +51,7 @@ async def all_payloads(store: EdgeVectorStore | QdrantVectorStore, model_id: str
     if isinstance(store, EdgeVectorStore):
         records, _ = store._shard(name).scroll(edge.ScrollRequest(limit=1000, with_payload=True))
     else:
-        records, _ = await store._client.scroll(name, limit=1000, with_payload=True)
+        records, _ = await store._client.scroll(store._on_server(name), limit=1000, with_payload=True)
     return [dict(record.payload) for record in records]
 
 
@@ -172,4 +175,55 @@ async def test_upsert_points_stores_under_chunk_ids_and_deletes_nothing(tmp_path
         str(point_id(c.document_id, c.version, c.chunk_index, MODEL)) for c in chunks
     }
     assert sorted(p["version"] for p in await all_payloads(store)) == [1, 1, 2, 2]
+    await store.close()
+
+
+async def visible_versions(
+    store: EdgeVectorStore | QdrantVectorStore, document_id: str, probe: np.ndarray
+) -> list[int]:
+    """The version of every chunk of the document that a search can return."""
+    hits = await store.hybrid_query(collection_name(MODEL), probe, bm25.query_vector("régional"), ChunkFilters(), 200)
+    return sorted(hit.payload["version"] for hit in hits if hit.payload["document_id"] == document_id)
+
+
+async def test_a_version_larger_than_one_request_is_stored_whole(store: QdrantVectorStore) -> None:
+    await store.ensure_collection(MODEL, 384)
+    points = random_points("big", 1, 40, MODEL)
+    assert request_bytes([encoded_size(point_struct(p)) for p in points]) > 3 * TEST_REQUEST_BYTES
+    assert await store.replace_document(MODEL, "big", 1, points)
+
+    assert await visible_versions(store, "big", points[0].dense) == [1] * 40
+    assert len(await store.document_dense_vectors(collection_name(MODEL), "big")) == 40
+    assert all(STAGED not in payload for payload in await all_payloads(store))
+
+
+async def test_a_failure_halfway_through_a_split_version_leaves_the_old_version_alone_visible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = QdrantVectorStore.local(tmp_path / "qdrant", max_request_bytes=TEST_REQUEST_BYTES)
+    await store.ensure_collection(MODEL, 384)
+    old, new = random_points("doc", 1, 3, MODEL), random_points("doc", 2, 40, MODEL)
+    await store.replace_document(MODEL, "doc", 1, old)
+    upsert = store._client.upsert
+    calls = 0
+
+    async def fail_on_second_request(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ConnectionError("server went away")
+        return await upsert(*args, **kwargs)
+
+    monkeypatch.setattr(store._client, "upsert", fail_on_second_request)
+    with pytest.raises(ConnectionError):
+        await store.replace_document(MODEL, "doc", 2, new)
+    # The first request's points of version 2 are stored, but staged: searches see version 1 only.
+    assert sorted(p["version"] for p in await all_payloads(store)).count(2) > 0
+    assert await visible_versions(store, "doc", new[0].dense) == [1, 1, 1]
+    assert len(await store.document_dense_vectors(collection_name(MODEL), "doc")) == 3
+
+    monkeypatch.undo()
+    assert await store.replace_document(MODEL, "doc", 2, new)
+    assert await visible_versions(store, "doc", new[0].dense) == [2] * 40
+    assert all(STAGED not in payload for payload in await all_payloads(store))
     await store.close()

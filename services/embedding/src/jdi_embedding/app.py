@@ -41,13 +41,10 @@ def create_app(settings: EmbeddingSettings, **overrides: Any) -> FastAPI:
         await asyncio.gather(*watch, return_exceptions=True)
         await wired.lag.stop()
 
-    async def store_ready() -> None:
-        await store.active_collection()
-
     app = create_service_app(
         "embedding",
         broker=broker,
-        readiness={"vector_store": store_ready},
+        readiness={"vector_store": store.check_ready},
         on_startup=[activate_serving_model, watch_for_switch_over],
         on_shutdown=[stop_watching, store.close],
         routers=[router],

@@ -1,19 +1,11 @@
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_core.settings import KafkaSettings
 from jdi_embedder import MODEL_ID
-
-
-class QdrantSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QDRANT_")
-
-    # Unset: embedded Qdrant owned by this process, stored under `path`.
-    url: str | None = None
-    api_key: SecretStr | None = None
-    path: Path = Path(".work") / "qdrant"
+from jdi_embedding.vectors.settings import QdrantSettings
 
 
 class EmbeddingSettings(BaseSettings):

@@ -57,8 +57,7 @@ def wire(
     load = load_embedder or (lambda model_id: OnnxEmbedder.load(settings.model_cache_dir, model_id=model_id))
     embedder = load(settings.model_id)
     if store is None:
-        api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
-        store = open_vector_store(settings.qdrant.url, settings.qdrant.path, api_key)
+        store = open_vector_store(settings.qdrant)
     if publish is None:
         publish = event_publisher(broker, settings.kafka)
 

@@ -97,6 +97,9 @@ class EdgeVectorStore:
         # A half-created shard never appears under the collection's name.
         os.replace(building, path)
 
+    async def check_ready(self) -> None:
+        await self.active_collection()
+
     async def ensure_collection(self, model_id: str, dimension: int) -> str:
         name = collection_name(model_id)
         async with self._write_lock:

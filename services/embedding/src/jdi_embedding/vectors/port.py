@@ -44,12 +44,17 @@ class VectorStore(Protocol):
         """Create the model's collection and payload indexes if missing; return its name."""
         ...
 
+    async def check_ready(self) -> None:
+        """Raise when the store cannot serve: unreachable, or a server of an unsupported version."""
+        ...
+
     async def replace_document(
         self, model_id: str, document_id: str, version: int, points: Sequence[ChunkPoint]
     ) -> bool:
         """Store a version's chunks and drop the document's other versions.
 
-        Returns False and writes nothing when a newer version is already stored.
+        Returns False and writes nothing when a newer version is already stored. Raises
+        DocumentTooLarge (a PermanentError, dead-lettered at once) when it cannot be stored at all.
         """
         ...
 

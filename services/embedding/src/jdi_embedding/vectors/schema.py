@@ -13,6 +13,9 @@ RRF_K = 2  # Qdrant's default reciprocal-rank constant, stated so every engine f
 SCROLL_PAGE = 256
 KEYWORD_FIELDS = ("document_id", "classification", "level", "language", "department", "section_key", "model_id")
 INTEGER_FIELDS = ("version",)
+# Set on the points of a version written in several requests until the last one is in; searches skip
+# such points. Only the server adapter writes it (Edge stores a version in one update).
+STAGED = "staged"
 # Search filter name -> payload key.
 FILTER_FIELDS = {
     "classification": "classification",
