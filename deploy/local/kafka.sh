@@ -40,14 +40,6 @@ running_pid() {
     echo "$pid"
 }
 
-install_java_and_maven_if_missing() {
-    command -v java >/dev/null && command -v mvn >/dev/null && return 0
-    [[ "$(id -u)" == 0 ]] || die "java and mvn are needed (apt-get install -y openjdk-17-jdk-headless maven)"
-    log "installing Java 17 and Maven from Debian packages"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
-}
-
 resolve_libs() {
     [[ -f "$LIBS_READY_MARKER" ]] && return 0
     log "resolving Apache Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS_DIR"
