@@ -55,7 +55,7 @@ start_detached() {
     setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" "$@" >>"$log_file" 2>&1 </dev/null 9>&- &
     local deadline=$((SECONDS + 10))
     until [[ -s "$pid_file" ]] || ((SECONDS >= deadline)); do sleep 0.1; done
-    [[ -s "$pid_file" ]] || die "$1 did not start"
+    [[ -s "$pid_file" ]] || die "$1 did not start (see $log_file)"
 }
 
 wait_until_url_answers() {
@@ -68,11 +68,28 @@ wait_until_url_answers() {
     done
 }
 
-# TERM, then KILL after 60 s.
-stop_pid() {
-    local name="$1" pid="$2" deadline=$((SECONDS + 60))
+# The PID in a PID file if that process still runs a command line containing `pattern`: a PID reused
+# by another process is never taken for ours.
+pid_from_file() {
+    local pid_file="$1" pattern="$2" pid
+    [[ -f "$pid_file" ]] || return 1
+    pid="$(cat "$pid_file")"
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pattern" || return 1
+    echo "$pid"
+}
+
+# Stop the component's process if it is still ours: TERM, then KILL after 60 s.
+stop_component() {
+    local name="$1" pid_file="$2" pattern="$3" pid
+    if ! pid="$(pid_from_file "$pid_file" "$pattern")"; then
+        log "$name not running"
+        rm -f "$pid_file"
+        return 0
+    fi
     log "stopping $name (pid $pid)"
     kill -TERM "$pid"
+    local deadline=$((SECONDS + 60))
     while kill -0 "$pid" 2>/dev/null; do
         if ((SECONDS >= deadline)); then
             log "$name did not stop within 60s; killing pid $pid"
@@ -80,5 +97,17 @@ stop_pid() {
         fi
         sleep 0.2
     done
+    rm -f "$pid_file"
     log "$name stopped"
+}
+
+# `status`: says where the component runs and succeeds, or says it is stopped and returns 3.
+component_status() {
+    local name="$1" pid_file="$2" pattern="$3" where="$4" pid
+    if pid="$(pid_from_file "$pid_file" "$pattern")"; then
+        echo "$name running (pid $pid) on $where"
+        return 0
+    fi
+    echo "$name stopped"
+    return 3
 }

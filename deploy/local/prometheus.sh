@@ -28,13 +28,10 @@ LOG_FILE="$PROMETHEUS_HOME/prometheus.log"
 URL="http://127.0.0.1:$PROMETHEUS_PORT"
 
 # The PID is ours only if that process is Prometheus on our configuration file.
+PROCESS_PATTERN="--config.file=$CONFIG_FILE"
+
 running_pid() {
-    [[ -f "$PID_FILE" ]] || return 1
-    local pid
-    pid="$(cat "$PID_FILE")"
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "--config.file=$CONFIG_FILE" || return 1
-    echo "$pid"
+    pid_from_file "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 install() {
@@ -95,23 +92,11 @@ start() {
 
 stop() {
     take_lock prometheus
-    local pid
-    if pid="$(running_pid)"; then
-        stop_pid prometheus "$pid"
-    else
-        log "prometheus not running"
-    fi
-    rm -f "$PID_FILE"
+    stop_component prometheus "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 status() {
-    local pid
-    if pid="$(running_pid)"; then
-        echo "prometheus running (pid $pid): $URL"
-        return 0
-    fi
-    echo "prometheus stopped"
-    return 3
+    component_status prometheus "$PID_FILE" "$PROCESS_PATTERN" "$URL"
 }
 
 case "${1:-}" in

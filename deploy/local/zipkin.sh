@@ -31,13 +31,10 @@ URL="http://127.0.0.1:$ZIPKIN_PORT"
 PORT_ARGUMENT="--armeria.ports[0].port=$ZIPKIN_PORT"
 
 # The PID is ours only if that process is this Zipkin jar on this port.
+PROCESS_PATTERN="-jar $ZIPKIN_JAR $PORT_ARGUMENT"
+
 running_pid() {
-    [[ -f "$PID_FILE" ]] || return 1
-    local pid
-    pid="$(cat "$PID_FILE")"
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-jar $ZIPKIN_JAR $PORT_ARGUMENT" || return 1
-    echo "$pid"
+    pid_from_file "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 resolve_jar() {
@@ -73,23 +70,11 @@ start() {
 
 stop() {
     take_lock zipkin
-    local pid
-    if pid="$(running_pid)"; then
-        stop_pid zipkin "$pid"
-    else
-        log "zipkin not running"
-    fi
-    rm -f "$PID_FILE"
+    stop_component zipkin "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 status() {
-    local pid
-    if pid="$(running_pid)"; then
-        echo "zipkin running (pid $pid): $URL/zipkin/"
-        return 0
-    fi
-    echo "zipkin stopped"
-    return 3
+    component_status zipkin "$PID_FILE" "$PROCESS_PATTERN" "$URL/zipkin/"
 }
 
 case "${1:-}" in

@@ -64,7 +64,7 @@ class FallbackSpanExporter(SpanExporter):
             result = self._primary.export(spans)
             failure = None if result is SpanExportResult.SUCCESS else "it answered with an error"
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the spans go to the fallback
-            failure = repr(error)
+            failure = type(error).__name__
         if failure is None:
             if self._primary_failing:
                 logger.info("trace backend takes spans again")
