@@ -19,11 +19,15 @@ install: ## Install uv (from PyPI) and every workspace package from uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(UV) sync --all-packages --locked
 
-infra-up: ## Start local Kafka (KRaft, jars from Maven Central) and PostgreSQL (Debian packages)
+infra-up: ## Start local Kafka, PostgreSQL, Zipkin (the trace UI) and Prometheus, installing what is missing
 	bash deploy/local/kafka.sh start
 	bash deploy/local/postgres.sh start
+	bash deploy/local/zipkin.sh start
+	bash deploy/local/prometheus.sh start
 
-infra-down: ## Stop local Kafka and PostgreSQL
+infra-down: ## Stop local Kafka, PostgreSQL, Zipkin and Prometheus
+	bash deploy/local/prometheus.sh stop
+	bash deploy/local/zipkin.sh stop
 	bash deploy/local/kafka.sh stop
 	bash deploy/local/postgres.sh stop
 
@@ -32,20 +36,23 @@ up: install infra-up ## Start everything, submit sample job descriptions, print 
 	GATEWAY_BOOTSTRAP_API_KEY="$$(cat .work/api-key)" bash deploy/local/services.sh start
 	JDI_API_KEY="$$(cat .work/api-key)" $(UV) run --no-sync python deploy/local/seed.py
 	@echo
-	@echo "Gateway:  http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
-	@echo "OpenAPI:  http://127.0.0.1:$${GATEWAY_PORT:-8000}/docs  (schema at /openapi.json)"
-	@echo "API key:  in .work/api-key, e.g. curl -H \"X-API-Key: \$$(cat .work/api-key)\" http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
-	@echo "Traces:   .work/traces/*.jsonl (jdi traces <trace-id>); logs in .work/logs/"
+	@echo "Gateway:    http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
+	@echo "OpenAPI:    http://127.0.0.1:$${GATEWAY_PORT:-8000}/docs  (schema at /openapi.json)"
+	@echo "API key:    in .work/api-key, e.g. curl -H \"X-API-Key: \$$(cat .work/api-key)\" http://127.0.0.1:$${GATEWAY_PORT:-8000}/v1/documents"
+	@echo "Trace UI:   $$(bash deploy/local/zipkin.sh url)/zipkin/  (a document's trace: /zipkin/traces/<trace_id>)"
+	@echo "Prometheus: $$(bash deploy/local/prometheus.sh url)  (targets at /targets, alert rules at /alerts)"
+	@echo "Logs:       .work/logs/; spans go to files in .work/traces/ only while the trace UI is down"
 
 down: ## Stop the services and the local infrastructure started by `make up`
 	bash deploy/local/services.sh stop
-	bash deploy/local/kafka.sh stop
-	bash deploy/local/postgres.sh stop
+	@$(MAKE) --no-print-directory infra-down
 
 status: ## Show what is running
 	-bash deploy/local/services.sh status
 	-bash deploy/local/kafka.sh status
 	-bash deploy/local/postgres.sh status
+	-bash deploy/local/zipkin.sh status
+	-bash deploy/local/prometheus.sh status
 
 lint: install ## Formatting, lint (ruff), types (mypy) and import boundaries (import-linter) over the workspace
 	$(UV) run --no-sync ruff format --check .

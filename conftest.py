@@ -6,7 +6,8 @@ their handler tests on the real broker too (`broker_under_test`), not only `test
 Each of Kafka, PostgreSQL and Qdrant is found in this order: an explicit
 environment variable, a testcontainer when a Docker engine answers, then the
 local process scripts in `deploy/local/` (Qdrant falls back to `None`, meaning
-the embedding service's embedded Qdrant). Fixtures are lazy, so only tests
+the embedding service's embedded Qdrant). The trace backend (Zipkin) is
+`ZIPKIN_URL` or `deploy/local/zipkin.sh`. Fixtures are lazy, so only tests
 that request them start anything; unit tests start nothing.
 
 Infrastructure started by the local scripts is left running after the session
@@ -107,15 +108,20 @@ def start_local(script_name: str) -> None:
         )
 
 
-@functools.cache
-def local_connection_settings() -> dict[str, str]:
-    """The variables deploy/local/env.sh derives from the local ports."""
-    output = subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
-        ["bash", str(LOCAL_DEPLOY_DIR / "env.sh")],  # noqa: S607 - bash from PATH, as `make` runs it
+def local_script_output(script_name: str, *arguments: str) -> str:
+    """What `deploy/local/<script_name> <arguments>` prints, e.g. a component's URL."""
+    return subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
+        ["bash", str(LOCAL_DEPLOY_DIR / script_name), *arguments],  # noqa: S607 - bash from PATH, as `make` runs it
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
+    ).stdout.strip()
+
+
+@functools.cache
+def local_connection_settings() -> dict[str, str]:
+    """The variables deploy/local/env.sh derives from the local ports."""
+    output = local_script_output("env.sh")
     settings = {}
     for line in output.splitlines():
         name, _, value = line.removeprefix("export ").partition("=")
@@ -167,6 +173,15 @@ def qdrant_url() -> Iterator[str | None]:
             yield f"http://{container.rest_host_address}"
     else:
         yield None
+
+
+@pytest.fixture(scope="session")
+def zipkin_url() -> str:
+    """The trace backend's base URL (spans in at `/api/v2/spans`, the UI at `/zipkin/`)."""
+    if configured := os.environ.get("ZIPKIN_URL"):
+        return configured
+    start_local("zipkin.sh")
+    return local_script_output("zipkin.sh", "url")
 
 
 @pytest.fixture(scope="session")

@@ -37,3 +37,78 @@ print_log_tail() {
         echo "-----" >&2
     fi
 }
+
+install_java_and_maven_if_missing() {
+    command -v java >/dev/null && command -v mvn >/dev/null && return 0
+    [[ "$(id -u)" == 0 ]] || die "java and mvn are needed (apt-get install -y openjdk-17-jdk-headless maven)"
+    log "installing Java 17 and Maven from Debian packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+}
+
+# Run a command detached from the caller's session (setsid) so it outlives it, logging to a
+# file; the inner bash writes its own PID and then becomes the command through exec.
+start_detached() {
+    local pid_file="$1" log_file="$2"
+    shift 2
+    rm -f "$pid_file"
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner bash
+    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" "$@" >>"$log_file" 2>&1 </dev/null 9>&- &
+    local deadline=$((SECONDS + 10))
+    until [[ -s "$pid_file" ]] || ((SECONDS >= deadline)); do sleep 0.1; done
+    [[ -s "$pid_file" ]] || die "$1 did not start (see $log_file)"
+}
+
+wait_until_url_answers() {
+    local name="$1" pid="$2" url="$3" timeout="$4" log_file="$5"
+    local deadline=$((SECONDS + timeout))
+    until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { print_log_tail "$log_file"; die "$name exited during startup"; }
+        ((SECONDS < deadline)) || { print_log_tail "$log_file"; die "$name did not answer $url after ${timeout}s"; }
+        sleep 0.5
+    done
+}
+
+# The PID in a PID file if that process still runs a command line containing `pattern`: a PID reused
+# by another process is never taken for ours.
+pid_from_file() {
+    local pid_file="$1" pattern="$2" pid
+    [[ -f "$pid_file" ]] || return 1
+    pid="$(cat "$pid_file")"
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pattern" || return 1
+    echo "$pid"
+}
+
+# Stop the component's process if it is still ours: TERM, then KILL after 60 s.
+stop_component() {
+    local name="$1" pid_file="$2" pattern="$3" pid
+    if ! pid="$(pid_from_file "$pid_file" "$pattern")"; then
+        log "$name not running"
+        rm -f "$pid_file"
+        return 0
+    fi
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid"
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            log "$name did not stop within 60s; killing pid $pid"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        sleep 0.2
+    done
+    rm -f "$pid_file"
+    log "$name stopped"
+}
+
+# `status`: says where the component runs and succeeds, or says it is stopped and returns 3.
+component_status() {
+    local name="$1" pid_file="$2" pattern="$3" where="$4" pid
+    if pid="$(pid_from_file "$pid_file" "$pattern")"; then
+        echo "$name running (pid $pid) on $where"
+        return 0
+    fi
+    echo "$name stopped"
+    return 3
+}

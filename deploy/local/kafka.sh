@@ -31,21 +31,10 @@ CONSOLE_LOG="$LOG_DIR/console.log"
 LIBS_READY_MARKER="$KAFKA_LIBS_DIR/.complete-$KAFKA_VERSION"
 
 # The PID is ours only if that process is a Kafka server running our config file.
-running_pid() {
-    [[ -f "$PID_FILE" ]] || return 1
-    local pid
-    pid="$(cat "$PID_FILE")"
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "kafka.Kafka $CONFIG_FILE" || return 1
-    echo "$pid"
-}
+PROCESS_PATTERN="kafka.Kafka $CONFIG_FILE"
 
-install_java_and_maven_if_missing() {
-    command -v java >/dev/null && command -v mvn >/dev/null && return 0
-    [[ "$(id -u)" == 0 ]] || die "java and mvn are needed (apt-get install -y openjdk-17-jdk-headless maven)"
-    log "installing Java 17 and Maven from Debian packages"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+running_pid() {
+    pid_from_file "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 resolve_libs() {
@@ -183,17 +172,10 @@ start() {
     write_config
     format_storage_once
     log "starting kafka on 127.0.0.1:$KAFKA_PORT (controller $CONTROLLER_PORT)"
-    # setsid detaches the broker from the caller's session so it outlives it;
-    # bash writes its own PID and then becomes java through exec.
-    rm -f "$PID_FILE"
-    # shellcheck disable=SC2016  # $$ and $@ belong to the inner bash
-    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+    start_detached "$PID_FILE" "$CONSOLE_LOG" \
         java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
         -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
-        -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE" \
-        >>"$CONSOLE_LOG" 2>&1 </dev/null 9>&- &
-    local deadline=$((SECONDS + 10))
-    until [[ -s "$PID_FILE" ]] || ((SECONDS >= deadline)); do sleep 0.1; done
+        -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE"
     pid="$(cat "$PID_FILE")"
     wait_until_ready "$pid"
     log "kafka ready (pid $pid) in $((SECONDS - started_at))s: 127.0.0.1:$KAFKA_PORT"
@@ -201,34 +183,11 @@ start() {
 
 stop() {
     take_lock kafka
-    local pid
-    if ! pid="$(running_pid)"; then
-        log "kafka not running"
-        rm -f "$PID_FILE"
-        return 0
-    fi
-    log "stopping kafka (pid $pid)"
-    kill -TERM "$pid"
-    local deadline=$((SECONDS + 60))
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((SECONDS >= deadline)); then
-            log "kafka did not stop within 60s; killing pid $pid"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        sleep 0.2
-    done
-    rm -f "$PID_FILE"
-    log "kafka stopped"
+    stop_component kafka "$PID_FILE" "$PROCESS_PATTERN"
 }
 
 status() {
-    local pid
-    if pid="$(running_pid)"; then
-        echo "kafka running (pid $pid) on 127.0.0.1:$KAFKA_PORT"
-        return 0
-    fi
-    echo "kafka stopped"
-    return 3
+    component_status kafka "$PID_FILE" "$PROCESS_PATTERN" "127.0.0.1:$KAFKA_PORT"
 }
 
 case "${1:-}" in

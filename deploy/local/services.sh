@@ -51,6 +51,8 @@ start() {
     check_ports_free
     mkdir -p "$PID_DIR" "$LOG_DIR"
     export JDI_TRACES_DIR="${JDI_TRACES_DIR:-$JDI_WORK_DIR/traces}"
+    # Spans go to the trace backend (zipkin.sh), and to $JDI_TRACES_DIR whenever it does not take them.
+    export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-$(bash "$REPO_ROOT/deploy/local/zipkin.sh" url)/api/v2/spans}"
     export GATEWAY_EMBEDDING_URL="http://127.0.0.1:${PORTS[embedding]}"
     export GATEWAY_ANALYSIS_URL="http://127.0.0.1:${PORTS[analysis]}"
     export GATEWAY_PORT="${PORTS[gateway]}" INGESTION_PORT="${PORTS[ingestion]}"

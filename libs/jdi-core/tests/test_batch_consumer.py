@@ -47,7 +47,7 @@ async def test_only_the_failed_records_are_retried() -> None:
     assert dead == []
 
 
-async def test_exhausted_and_permanent_failures_are_dead_lettered() -> None:
+async def test_exhausted_and_permanent_failures_are_dead_lettered(increase) -> None:
     dead: list[DeadLettered] = []
     calls = 0
 
@@ -71,6 +71,10 @@ async def test_exhausted_and_permanent_failures_are_dead_lettered() -> None:
     assert letters[b"broken"].error_type == "TimeoutError"
     assert letters[b"broken"].original_topic == "unit.jdi.documents.parsed.v1"
     assert calls == 3
+    parsed = {"topic": "jdi.documents.parsed.v1"}
+    assert increase("jdi_message_failures_total", **parsed) == 1 + 3
+    assert increase("jdi_message_retries_total", **parsed) == 2
+    assert increase("jdi_message_handling_duration_seconds_count", **parsed) == 3
 
 
 async def test_a_handler_that_raises_fails_every_record_of_the_call() -> None:

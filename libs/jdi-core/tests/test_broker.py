@@ -23,7 +23,10 @@ def broker_with(handler, dead_letters: list[DeadLettered]):
     return broker
 
 
-async def test_transient_failures_are_retried_until_success() -> None:
+PARSED = {"topic": "jdi.documents.parsed.v1"}
+
+
+async def test_transient_failures_are_retried_until_success(increase) -> None:
     calls: list[bytes] = []
     dead: list[DeadLettered] = []
 
@@ -37,9 +40,14 @@ async def test_transient_failures_are_retried_until_success() -> None:
 
     assert calls == [b"payload"] * 3
     assert dead == []
+    assert increase("jdi_message_failures_total", **PARSED) == 2
+    assert increase("jdi_message_retries_total", **PARSED) == 2
+    assert increase("jdi_messages_handled_total", outcome="ok", **PARSED) == 1
+    assert increase("jdi_messages_handled_total", outcome="dead_lettered", **PARSED) == 0
+    assert increase("jdi_message_handling_duration_seconds_count", **PARSED) == 1
 
 
-async def test_exhausted_retries_go_to_the_dlq_with_the_original_record() -> None:
+async def test_exhausted_retries_go_to_the_dlq_with_the_original_record(increase) -> None:
     dead: list[DeadLettered] = []
 
     async def broken(message: KafkaMessage) -> None:
@@ -56,10 +64,13 @@ async def test_exhausted_retries_go_to_the_dlq_with_the_original_record() -> Non
     assert letter.key == "doc-1"
     assert letter.headers["x"] == "1"
     assert base64.b64decode(letter.value_base64) == b"payload"
+    assert increase("jdi_message_failures_total", **PARSED) == 3
+    assert increase("jdi_message_retries_total", **PARSED) == 2
+    assert increase("jdi_messages_handled_total", outcome="dead_lettered", **PARSED) == 1
 
 
 @pytest.mark.parametrize("error", [PermanentError("version 0 is invalid")])
-async def test_permanent_errors_skip_retries(error: Exception) -> None:
+async def test_permanent_errors_skip_retries(error: Exception, increase) -> None:
     calls = 0
     dead: list[DeadLettered] = []
 
@@ -73,6 +84,8 @@ async def test_permanent_errors_skip_retries(error: Exception) -> None:
 
     assert calls == 1
     assert [letter.data.attempts for letter in dead] == [1]
+    assert increase("jdi_message_retries_total", **PARSED) == 0
+    assert increase("jdi_messages_handled_total", outcome="dead_lettered", **PARSED) == 1
 
 
 async def test_a_contract_violation_is_dead_lettered_without_the_document_text(caplog) -> None:

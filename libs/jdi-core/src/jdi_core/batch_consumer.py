@@ -11,6 +11,7 @@ first record of the batch and the whole batch is read again (handlers are idempo
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import ConsumerRecord, TopicPartition
@@ -22,7 +23,14 @@ from pydantic import ValidationError
 
 from jdi_contracts.events import Topic
 from jdi_core.broker import PermanentError, consumer_options, dead_letter
-from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
+from jdi_core.metrics import (
+    MESSAGE_FAILURES,
+    MESSAGE_HANDLING_SECONDS,
+    MESSAGE_RETRIES,
+    MESSAGES_HANDLED,
+    NEXT_OFFSETS,
+    declare_topics,
+)
 from jdi_core.settings import KafkaSettings
 
 logger = logging.getLogger(__name__)
@@ -50,6 +58,7 @@ def subscribe_batch(
     """Consume `topics` in batches with one consumer of `group_id`; returns the subscriber so the
     caller can stop it."""
     by_name = {settings.topic(topic): topic for topic in topics}
+    declare_topics(topic.value for topic in topics)
 
     async def handle_batch(message: CurrentMessage) -> None:
         records = message.raw_message
@@ -57,13 +66,18 @@ def subscribe_batch(
             raise TypeError("subscribe_batch needs a batch subscriber")
         if not records:
             return
+        started = time.perf_counter()
         try:
             outcomes = await _handle_with_retries(records, message.consumer)
         except BaseException:
             rewind_to_batch_start(message.consumer, records)
             raise
+        # Every record of the batch waited for the whole batch to be handled.
+        elapsed = time.perf_counter() - started
         for record in records:
-            MESSAGES_HANDLED.labels(by_name[record.topic].value, outcomes[_key(record)]).inc()
+            topic = by_name[record.topic].value
+            MESSAGE_HANDLING_SECONDS.labels(topic).observe(elapsed)
+            MESSAGES_HANDLED.labels(topic, outcomes[_key(record)]).inc()
             position = (group_id, record.topic, record.partition)
             NEXT_OFFSETS[position] = max(NEXT_OFFSETS.get(position, 0), record.offset + 1)
 
@@ -82,12 +96,15 @@ def subscribe_batch(
             for record, failure in zip(pending, errors, strict=True):
                 if failure is None:
                     outcomes[_key(record)] = "ok"
-                elif isinstance(failure, PermanentError | ValidationError) or attempt >= settings.max_attempts:
+                    continue
+                MESSAGE_FAILURES.labels(by_name[record.topic].value).inc()
+                if isinstance(failure, PermanentError | ValidationError) or attempt >= settings.max_attempts:
                     as_message = KafkaMessage(raw_message=record, body=record.value or b"", consumer=consumer)
                     await dead_letter(broker, settings, as_message, failure, attempt, source=source)
                     outcomes[_key(record)] = "dead_lettered"
                 else:
                     retry.append(record)
+                    MESSAGE_RETRIES.labels(by_name[record.topic].value).inc()
                     logger.warning(
                         "record failed, retrying",
                         extra={

@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -15,7 +16,14 @@ from pydantic import ValidationError
 
 from jdi_contracts.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
 from jdi_core.errors import describe_error
-from jdi_core.metrics import MESSAGES_HANDLED, NEXT_OFFSETS
+from jdi_core.metrics import (
+    MESSAGE_FAILURES,
+    MESSAGE_HANDLING_SECONDS,
+    MESSAGE_RETRIES,
+    MESSAGES_HANDLED,
+    NEXT_OFFSETS,
+    declare_topics,
+)
 from jdi_core.settings import KafkaSettings
 
 logger = logging.getLogger(__name__)
@@ -74,31 +82,33 @@ def subscribe(
     DLQ cannot be written the message is nacked and read again rather than skipped.
     """
     by_name = {settings.topic(topic): (topic, handler) for topic, handler in handlers.items()}
+    declare_topics(topic.value for topic in handlers)
 
     async def handle_with_retries(message: CurrentMessage) -> None:
         record = single_record(message)
         topic, handler = by_name[record.topic]
-        outcome = await _handle(handler, message)
+        started = time.perf_counter()
+        outcome = await _handle(topic, handler, message)
+        MESSAGE_HANDLING_SECONDS.labels(topic.value).observe(time.perf_counter() - started)
         MESSAGES_HANDLED.labels(topic.value, outcome).inc()
         NEXT_OFFSETS[(group_id, record.topic, record.partition)] = record.offset + 1
 
-    async def _handle(handler: Handler, message: KafkaMessage) -> str:
+    async def _handle(topic: Topic, handler: Handler, message: KafkaMessage) -> str:
         attempt = 1
         while True:
             try:
                 await handler(message)
                 return "ok"
-            except (PermanentError, ValidationError) as error:
-                await dead_letter(broker, settings, message, error, attempt, source=source)
-                return "dead_lettered"
-            except Exception as error:  # noqa: BLE001 - any other failure is retried, then dead-lettered
-                if attempt >= settings.max_attempts:
+            except Exception as error:  # noqa: BLE001 - retried unless permanent, then dead-lettered
+                MESSAGE_FAILURES.labels(topic.value).inc()
+                if isinstance(error, PermanentError | ValidationError) or attempt >= settings.max_attempts:
                     await dead_letter(broker, settings, message, error, attempt, source=source)
                     return "dead_lettered"
                 logger.warning(
                     "handler failed, retrying",
                     extra={"topic": single_record(message).topic, "attempt": attempt, "error": describe_error(error)},
                 )
+                MESSAGE_RETRIES.labels(topic.value).inc()
                 await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
                 attempt += 1
 

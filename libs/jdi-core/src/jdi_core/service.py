@@ -1,4 +1,5 @@
-"""The FastAPI shell every service shares: telemetry, JSON logs, health, metrics, broker lifecycle."""
+"""The FastAPI shell every service shares: telemetry, JSON logs, health, metrics (`/metrics`: messages, consumer
+lag, HTTP requests per route, readiness per dependency), broker lifecycle."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -8,8 +9,8 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from jdi_core.health import ReadinessCheck, health_router
-from jdi_core.metrics import CONSUMER_LAG
+from jdi_core.health import OK, ReadinessCheck, check_readiness, health_router
+from jdi_core.metrics import CONSUMER_LAG, DEPENDENCY_READY, HttpMetricsMiddleware
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -40,14 +41,21 @@ def create_service_app(
             for hook in on_shutdown:
                 await hook()
 
+    checks: dict[str, ReadinessCheck] = {"broker": lambda: _ping(broker), **readiness}
     app = FastAPI(title=title or f"jdi {name}", lifespan=lifespan)
-    app.include_router(health_router({"broker": lambda: _ping(broker), **readiness}))
+    app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
+        # Each scrape probes the dependencies and reads committed offsets the lag still lacks.
+        for dependency, result in (await check_readiness(checks)).items():
+            DEPENDENCY_READY.labels(dependency).set(result == OK)
+        await CONSUMER_LAG.read_committed_offsets()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(HttpMetricsMiddleware)
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app

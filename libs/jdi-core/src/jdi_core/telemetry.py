@@ -1,23 +1,38 @@
 """OpenTelemetry, set up once per process.
 
-Spans go over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (collector, Jaeger); otherwise
-they are appended as JSON lines to `$JDI_TRACES_DIR/<service>.jsonl`, which `jdi traces` reads.
+Where spans go, in this order:
+- `OTEL_EXPORTER_OTLP_ENDPOINT` set: OTLP/HTTP (the production path: a collector, Jaeger);
+- `OTEL_EXPORTER_ZIPKIN_ENDPOINT` set: Zipkin's JSON API (the local trace backend `make up` starts),
+  and the JSON-lines file below whenever Zipkin does not take them;
+- neither: JSON lines appended to `$JDI_TRACES_DIR/<service>.jsonl`, which `jdi traces` reads.
 Kafka spans and W3C context propagation through record headers come from FastStream's telemetry
 middleware (see `broker.make_broker`).
 """
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from opentelemetry import trace
+from opentelemetry.sdk.environment_variables import (
+    OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT,
+    OTEL_EXPORTER_ZIPKIN_TIMEOUT,
+)
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 DEFAULT_TRACES_DIR = Path(".work") / "traces"
+
+# Unless OTEL_EXPORTER_ZIPKIN_TIMEOUT says otherwise: a local backend answers in milliseconds, and a dead one
+# should not hold the export thread for the SDK's default 10 s.
+ZIPKIN_TIMEOUT_S = 2
+
+logger = logging.getLogger(__name__)
 
 
 class JsonLinesSpanExporter(SpanExporter):
@@ -33,6 +48,36 @@ class JsonLinesSpanExporter(SpanExporter):
         with self._lock, self._path.open("a", encoding="utf-8") as out:
             out.writelines(lines)
         return SpanExportResult.SUCCESS
+
+
+class FallbackSpanExporter(SpanExporter):
+    """Exports to `primary`; a batch it fails to take (unreachable, an error answer) goes to `fallback`,
+    so no span is lost while the trace backend is down."""
+
+    def __init__(self, primary: SpanExporter, fallback: SpanExporter) -> None:
+        self._primary = primary
+        self._fallback = fallback
+        self._primary_failing = False
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        try:
+            result = self._primary.export(spans)
+            failure = None if result is SpanExportResult.SUCCESS else "it answered with an error"
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the spans go to the fallback
+            failure = type(error).__name__
+        if failure is None:
+            if self._primary_failing:
+                logger.info("trace backend takes spans again")
+            self._primary_failing = False
+            return SpanExportResult.SUCCESS
+        if not self._primary_failing:
+            logger.warning("trace backend does not take spans (%s); writing them to the fallback till it does", failure)
+        self._primary_failing = True
+        return self._fallback.export(spans)
+
+    def shutdown(self) -> None:
+        self._primary.shutdown()
+        self._fallback.shutdown()
 
 
 def span_to_dict(span: ReadableSpan) -> dict[str, object]:
@@ -65,18 +110,25 @@ def setup_telemetry(service_name: str) -> TracerProvider:
     if isinstance(current, TracerProvider):
         return current
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
-    provider.add_span_processor(BatchSpanProcessor(_exporter(service_name)))
+    provider.add_span_processor(BatchSpanProcessor(span_exporter(service_name)))
     trace.set_tracer_provider(provider)
     return provider
 
 
-def _exporter(service_name: str) -> SpanExporter:
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+def span_exporter(service_name: str) -> SpanExporter:
+    """Where this process's spans go (see the module docstring)."""
+    if os.environ.get(OTEL_EXPORTER_OTLP_ENDPOINT):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         return OTLPSpanExporter()
     traces_dir = Path(os.environ.get("JDI_TRACES_DIR", DEFAULT_TRACES_DIR))
-    return JsonLinesSpanExporter(traces_dir / f"{service_name}.jsonl")
+    span_file = JsonLinesSpanExporter(traces_dir / f"{service_name}.jsonl")
+    if os.environ.get(OTEL_EXPORTER_ZIPKIN_ENDPOINT):
+        from opentelemetry.exporter.zipkin.json import ZipkinExporter
+
+        timeout_s = int(os.environ.get(OTEL_EXPORTER_ZIPKIN_TIMEOUT, ZIPKIN_TIMEOUT_S))
+        return FallbackSpanExporter(ZipkinExporter(timeout=timeout_s), fallback=span_file)
+    return span_file
 
 
 def current_trace_id() -> str | None:
