@@ -19,6 +19,7 @@ from jdi_cli.files import InputFile, expand_paths
 if TYPE_CHECKING:
     from jdi_cli.kafka import KafkaSettings
     from jdi_cli.submit import SubmitOptions
+    from jdi_cli.traces import SpanRecord
 
 TELEMETRY_SERVICE_NAME = "jdi-cli"
 
@@ -56,10 +57,16 @@ def _parser() -> argparse.ArgumentParser:
 
     traces = commands.add_parser("traces", help="list recent traces, or show one trace's span tree")
     traces.add_argument("trace_id", nargs="?", metavar="TRACE_ID", help="a trace id or a unique prefix of one")
-    traces.add_argument(
+    source = traces.add_mutually_exclusive_group()
+    source.add_argument(
         "--dir",
         type=Path,
         help="folder of <service>.jsonl span files (default: $JDI_TRACES_DIR or .work/traces)",
+    )
+    source.add_argument(
+        "--zipkin",
+        metavar="URL",
+        help="read from this Zipkin (e.g. http://127.0.0.1:19411) instead of span files, and print the trace's UI URL",
     )
     traces.add_argument("--limit", type=_positive_int, default=20, help="how many recent traces to list")
     traces.set_defaults(run=_run_traces)
@@ -141,29 +148,54 @@ async def _submit(files: list[InputFile], settings: KafkaSettings, options: Subm
 
 
 def _run_traces(args: argparse.Namespace) -> int:
-    from jdi_cli.telemetry import traces_dir as default_traces_dir
-    from jdi_cli.traces import (
-        TraceLookupError,
-        read_span_files,
-        render_span_tree,
-        render_trace_list,
-        spans_of_trace,
-        summarise_traces,
-    )
+    from jdi_cli.traces import TraceLookupError, render_span_tree, render_trace_list, spans_of_trace, summarise_traces
 
-    traces_dir = args.dir or default_traces_dir()
+    if args.zipkin:
+        return _run_zipkin_traces(args)
+    spans = _spans_from_files(args.dir)
+    if spans is None:
+        return 1
+    if args.trace_id is None:
+        lines = render_trace_list(summarise_traces(spans)[: args.limit])
+    else:
+        try:
+            lines = render_span_tree(spans_of_trace(spans, args.trace_id))
+        except TraceLookupError as error:
+            return _fail(error.code, str(error))
+    print("\n".join(lines))
+    return 0
+
+
+def _spans_from_files(folder: Path | None) -> list[SpanRecord] | None:
+    from jdi_cli.telemetry import traces_dir as default_traces_dir
+    from jdi_cli.traces import read_span_files
+
+    traces_dir = folder or default_traces_dir()
     if not traces_dir.is_dir():
-        return _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
+        _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
+        return None
     span_files = read_span_files(traces_dir)
     if span_files.skipped_lines:
         print(f"skipped {span_files.skipped_lines} lines that are not spans", file=sys.stderr)
-    if args.trace_id is None:
-        lines = render_trace_list(summarise_traces(span_files.spans)[: args.limit])
-    else:
-        try:
-            lines = render_span_tree(spans_of_trace(span_files.spans, args.trace_id))
-        except TraceLookupError as error:
-            return _fail(error.code, str(error))
+    return span_files.spans
+
+
+def _run_zipkin_traces(args: argparse.Namespace) -> int:
+    from urllib.error import URLError
+
+    from jdi_cli.traces import TraceLookupError, render_span_tree, render_trace_list, summarise_traces
+    from jdi_cli.zipkin import fetch_recent, fetch_trace, ui_url
+
+    try:
+        if args.trace_id is None:
+            lines = render_trace_list(summarise_traces(fetch_recent(args.zipkin, args.limit)))
+            lines.append(f"open one in the UI: {ui_url(args.zipkin, '<TRACE ID>')}")
+        else:
+            lines = [*render_span_tree(fetch_trace(args.zipkin, args.trace_id)), ui_url(args.zipkin, args.trace_id)]
+    except TraceLookupError as error:
+        return _fail(error.code, str(error))
+    except (URLError, OSError, ValueError) as error:
+        return _fail("zipkin_unreachable", f"cannot read traces from {args.zipkin}: {error}")
     print("\n".join(lines))
     return 0
 
