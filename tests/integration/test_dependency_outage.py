@@ -3,48 +3,32 @@ is back, dead-lettering nothing; the real ingestion service, then the batch cons
 through a TCP proxy that the test cuts and restores (the session's PostgreSQL itself is shared)."""
 
 import asyncio
-import hashlib
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Sequence
 
 import pytest
 from aiokafka import ConsumerRecord
 from asgi_lifespan import LifespanManager
 from prometheus_client import REGISTRY
-from pydantic import SecretStr
 from sqlalchemy import Column, MetaData, Table, Text, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.schema import CreateSchema, DropSchema
 
-from jdi_contracts.events import DocumentSubmitted, Submitted, Topic
+from jdi_contracts.events import Topic
 from jdi_core.batch_consumer import subscribe_batch
 from jdi_core.broker import make_broker, publish_event
 from jdi_core.db import make_engine, schema_name
-from jdi_core.settings import DatabaseSettings, KafkaSettings
+from jdi_core.settings import KafkaSettings
 from jdi_ingestion.app import create_app as create_ingestion
 from jdi_ingestion.settings import IngestionSettings
-from jdi_samples import generate_job_description
 
-from .tcp_proxy import TcpProxy
+from .conftest import submitted_event
 
 pytestmark = pytest.mark.integration
 
 VALUES = Table("handled_values", MetaData(schema="outage"), Column("value", Text, primary_key=True))
 # Long enough for many more failed attempts than max_attempts (3, 0.05 s backoff) would allow before the DLQ.
 OUTAGE_S = 4.0
-
-
-@pytest.fixture
-async def database_proxy(database_settings: DatabaseSettings) -> AsyncIterator[tuple[TcpProxy, DatabaseSettings]]:
-    """The test's database settings with the URL pointing at a proxy in front of the session's PostgreSQL."""
-    url = urlsplit(database_settings.url.get_secret_value())
-    proxy = TcpProxy(url.hostname or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    netloc = url.netloc.rsplit(":", 1)[0] if url.port else url.netloc
-    proxied = urlunsplit(url._replace(netloc=f"{netloc}:{proxy.port}"))
-    yield proxy, database_settings.model_copy(update={"url": SecretStr(proxied)})
-    await proxy.cut()
 
 
 def sample(value: float | None) -> float:
@@ -63,22 +47,6 @@ def paused(group: str) -> float:
     return sample(REGISTRY.get_sample_value("jdi_consumer_paused", {"group": group}))
 
 
-def submitted(seed: int) -> DocumentSubmitted:
-    text_ = generate_job_description(seed=seed, language="en").text
-    document_id = f"outage-{seed}-{uuid.uuid4().hex[:6]}"
-    data = Submitted(
-        document_id=document_id,
-        source_system="outage-test",
-        source_reference=document_id,
-        file_name="job.txt",
-        size=len(text_.encode()),
-        sha256=hashlib.sha256(text_.encode()).hexdigest(),
-        text=text_,
-        submitted_by="test",
-    )
-    return DocumentSubmitted.wrap(data, source="/test", subject=document_id)
-
-
 async def test_ingestion_waits_out_a_database_outage_and_dead_letters_nothing(
     kafka_settings: KafkaSettings, database_proxy, published, eventually
 ) -> None:
@@ -91,13 +59,13 @@ async def test_ingestion_waits_out_a_database_outage_and_dead_letters_nothing(
     async with LifespanManager(ingestion, startup_timeout=60):
         await broker.start()
         try:
-            await publish_event(broker, kafka_settings, submitted(1))
+            await publish_event(broker, kafka_settings, submitted_event(1))
             await published.wait_for(Topic.PARSED, 1)
 
             await proxy.cut()
             failures_before = failures(Topic.SUBMITTED)
             for seed in (2, 3, 4):
-                await publish_event(broker, kafka_settings, submitted(seed))
+                await publish_event(broker, kafka_settings, submitted_event(seed))
 
             async def paused_and_retrying() -> bool:
                 return paused(group) == 1 and failures(Topic.SUBMITTED) - failures_before > kafka_settings.max_attempts
