@@ -19,32 +19,34 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_a_database_that_refuses_connections(database_url: str) -> None:
-    engine = create_async_engine(database_url.replace(database_url.rsplit("@", 1)[1], f"127.0.0.1:{closed_port()}/jdi"))
-    with pytest.raises(Exception) as caught:
+async def error_of(url: str, statement: str) -> BaseException:
+    """What executing `statement` on a new connection to `url` raises."""
+    engine = create_async_engine(url)
+    try:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    await engine.dispose()
-    assert is_infrastructure_error(caught.value), repr(caught.value)
+            await connection.execute(text(statement))
+    except Exception as error:  # noqa: BLE001 - whatever the driver raises is the point
+        return error
+    finally:
+        await engine.dispose()
+    raise AssertionError(f"{statement} did not fail")
+
+
+async def test_a_database_that_refuses_connections(database_url: str) -> None:
+    closed = database_url.replace(database_url.rsplit("@", 1)[1], f"127.0.0.1:{closed_port()}/jdi")
+    error = await error_of(closed, "SELECT 1")
+    assert is_infrastructure_error(error), repr(error)
 
 
 async def test_a_database_connection_terminated_by_the_server(database_url: str) -> None:
     """What a handler sees when PostgreSQL shuts down under it (57P01, the connection then gone)."""
-    engine = create_async_engine(database_url)
-    with pytest.raises(Exception) as caught:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
-    await engine.dispose()
-    assert is_infrastructure_error(caught.value), repr(caught.value)
+    error = await error_of(database_url, "SELECT pg_terminate_backend(pg_backend_pid())")
+    assert is_infrastructure_error(error), repr(error)
 
 
 async def test_a_database_error_of_the_statement_is_not_an_outage(database_url: str) -> None:
-    engine = create_async_engine(database_url)
-    with pytest.raises(Exception) as caught:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT CAST('x' AS integer)"))
-    await engine.dispose()
-    assert not is_infrastructure_error(caught.value), repr(caught.value)
+    error = await error_of(database_url, "SELECT CAST('x' AS integer)")
+    assert not is_infrastructure_error(error), repr(error)
 
 
 @pytest.mark.parametrize("prefer_grpc", [False, True], ids=["rest", "grpc"])

@@ -12,11 +12,11 @@ from jdi_core.settings import KafkaSettings
 SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)
 
 
-def broker_with(handler, dead_letters: list[DeadLettered]):
-    broker = make_broker(SETTINGS)
-    subscribe(broker, SETTINGS, "unit", {Topic.PARSED: handler}, source="/test")
+def broker_with(handler, dead_letters: list[DeadLettered], settings: KafkaSettings = SETTINGS, group: str = "unit"):
+    broker = make_broker(settings)
+    subscribe(broker, settings, group, {Topic.PARSED: handler}, source="/test")
 
-    @broker.subscriber(SETTINGS.topic(Topic.DLQ))
+    @broker.subscriber(settings.topic(Topic.DLQ))
     async def collect(body: bytes) -> None:
         dead_letters.append(DeadLettered.from_bytes(body))
 
@@ -108,17 +108,6 @@ async def test_a_contract_violation_is_dead_lettered_without_the_document_text(c
     assert personal_text not in logged
 
 
-def subscribed(handler, dead_letters: list[DeadLettered], settings: KafkaSettings):
-    broker = make_broker(settings)
-    subscribe(broker, settings, "unit-outage", {Topic.PARSED: handler}, source="/test")
-
-    @broker.subscriber(settings.topic(Topic.DLQ))
-    async def collect(body: bytes) -> None:
-        dead_letters.append(DeadLettered.from_bytes(body))
-
-    return broker
-
-
 async def test_a_database_outage_longer_than_the_attempts_dead_letters_nothing(increase) -> None:
     calls = 0
     dead: list[DeadLettered] = []
@@ -129,7 +118,7 @@ async def test_a_database_outage_longer_than_the_attempts_dead_letters_nothing(i
         if calls <= 10:  # far more than max_attempts
             raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
 
-    async with TestKafkaBroker(subscribed(needs_the_database, dead, SETTINGS)) as broker:
+    async with TestKafkaBroker(broker_with(needs_the_database, dead, group="unit-outage")) as broker:
         await broker.publish(b"payload", SETTINGS.topic(Topic.PARSED), key=b"doc-1")
 
     assert calls == 11
@@ -149,7 +138,7 @@ async def test_an_outage_past_its_limit_dead_letters_after_the_bounded_attempts(
         calls += 1
         raise ConnectionRefusedError(111, "Connect call failed")
 
-    async with TestKafkaBroker(subscribed(database_gone, dead, settings)) as broker:
+    async with TestKafkaBroker(broker_with(database_gone, dead, settings)) as broker:
         await broker.publish(b"payload", settings.topic(Topic.PARSED), key=b"doc-1")
 
     assert calls == settings.max_attempts
