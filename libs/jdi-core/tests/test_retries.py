@@ -84,6 +84,7 @@ def test_an_outage_is_waited_out_up_to_its_limit_and_ends_with_a_success(increas
     assert outage.should_wait(ConnectionRefusedError(), fields)
     clock.now += 1
     assert not outage.should_wait(ConnectionRefusedError(), fields)  # over the limit: counts as any failure
+    assert increase("jdi_consumer_paused", group="unit-group") == 0  # no longer waiting: dead-lettering again
 
     outage.over(fields)
     assert increase("jdi_consumer_paused", group="unit-group") == 0

@@ -106,9 +106,9 @@ class Outage:
         now = self._clock()
         if self._since is None:
             self._since = now
-            CONSUMER_PAUSED.labels(self._group_id).set(1)
         paused_s = now - self._since
         waiting = paused_s < self._settings.outage_max_pause_s
+        CONSUMER_PAUSED.labels(self._group_id).set(1 if waiting else 0)
         logger.warning(
             "dependency unreachable: consumer paused, retrying" if waiting else "dependency unreachable for too long",
             extra={
