@@ -27,12 +27,7 @@ LOG_DIR="$JDI_WORK_DIR/logs"
 START_TIMEOUT="${SERVICES_START_TIMEOUT:-180}"
 
 running_pid() {
-    local pid_file="$PID_DIR/$1.pid" pid
-    [[ -f "$pid_file" ]] || return 1
-    pid="$(cat "$pid_file")"
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-m jdi_$1" || return 1
-    echo "$pid"
+    pid_from_file "$PID_DIR/$1.pid" "-m jdi_$1"
 }
 
 # Every port a service that is not already running would take must be free.

@@ -25,7 +25,7 @@ PROMETHEUS_SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "
 @dataclass(frozen=True)
 class Trace:
     """One trace as the backend's API returns it: Zipkin v2 spans (`id`, `parentId`, `kind`, `name` in lower
-    case, `localEndpoint.serviceName`, `tags`)."""
+    case, `localEndpoint.serviceName`, `tags`; span links in the `jdi.links` tag)."""
 
     spans: list[dict[str, Any]]
 
@@ -38,6 +38,12 @@ class Trace:
 
     def parent(self, span: dict[str, Any]) -> dict[str, Any] | None:
         return next((other for other in self.spans if other["id"] == span.get("parentId")), None)
+
+    def children(self, span: dict[str, Any]) -> list[dict[str, Any]]:
+        return [other for other in self.spans if other.get("parentId") == span["id"]]
+
+    def span(self, span_id: str) -> dict[str, Any] | None:
+        return next((span for span in self.spans if span["id"] == span_id), None)
 
     def roots(self) -> list[dict[str, Any]]:
         """Spans whose parent is not in the trace: one, for a trace with no hole."""

@@ -20,6 +20,7 @@ ALERTS = {
     "JdiTargetDown",
     "JdiDependencyNotReady",
     "JdiConsumerLagGrowing",
+    "JdiConsumerPaused",
     "JdiMessagesDeadLettered",
     "JdiMessageFailureRate",
     "JdiHttpErrorRate",

@@ -1,6 +1,8 @@
 """Upload to searchable through four separate processes, with one trace across all of them, read back from the
 trace backend."""
 
+import json
+
 import httpx
 import pytest
 
@@ -71,6 +73,20 @@ def test_an_upload_becomes_searchable_in_one_trace(stack, client, eventually) ->
             span for span in trace.find(service, "CLIENT", "") if span.get("tags", {}).get("db.system") == "postgresql"
         ]
         assert queries, f"no database span of {service}"
+    # Embedding's work on the document: the model call its chunks went through and the vector-store write.
+    [embedding] = consumer_span(trace, "jdi-embedding", "parsed")
+    steps = trace.children(embedding)
+    assert [span for span in steps if span["name"].startswith("embed ") and span.get("kind") is None]
+    [write] = [span for span in steps if span["name"] == "vector store upsert"]
+    assert (write.get("kind"), write["tags"]["db.system"]) == ("CLIENT", "qdrant")
+    # The document's span links the batch it was handled in; the batch's span links every message of it, this
+    # document's `parsed` among them.
+    [batch_link] = json.loads(embedding["tags"]["jdi.links"])
+    batch = eventually(lambda: stack.traces.trace(batch_link["trace_id"]).span(batch_link["span_id"]), timeout_s=30)
+    assert batch["name"] == "handle batch"
+    assert {"trace_id": document["trace_id"], "span_id": embedding["parentId"]} in json.loads(
+        batch["tags"]["jdi.links"]
+    )
     # The trace's page in the UI.
     assert httpx.get(stack.traces.ui_url(document["trace_id"])).status_code == 200
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ALERT_COUNT = 6
+ALERT_COUNT = 7
 
 
 @pytest.fixture(scope="module")

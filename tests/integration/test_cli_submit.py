@@ -6,38 +6,18 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from jdi_cli.traces import read_span_files
 from jdi_contracts.events import DocumentSubmitted, Topic
 from jdi_contracts.identity import document_id_for
 from jdi_samples import generate_job_description
 
+from .conftest import consume
+
 pytestmark = pytest.mark.integration
-
-
-async def consume(bootstrap_servers: str, topic: str, count: int, timeout_s: float = 60.0) -> list:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap_servers,
-        group_id=None,
-        auto_offset_reset="earliest",
-        metadata_max_age_ms=1000,
-    )
-    await consumer.start()
-    records = []
-    try:
-        deadline = time.monotonic() + timeout_s
-        while len(records) < count and time.monotonic() < deadline:
-            for partition_records in (await consumer.getmany(timeout_ms=500)).values():
-                records.extend(partition_records)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def test_jdi_submit_publishes_each_file_keyed_by_its_document_id(

@@ -5,9 +5,12 @@ from collections.abc import Sequence
 
 from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka import TestKafkaBroker
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from jdi_contracts.events import DeadLettered, Topic
-from jdi_core.batch_consumer import BatchHandler, rewind_to_batch_start, subscribe_batch
+from jdi_core.batch_consumer import BatchHandler, batch_span, rewind_to_batch_start, subscribe_batch
 from jdi_core.broker import PermanentError, make_broker
 from jdi_core.settings import KafkaSettings
 
@@ -56,7 +59,7 @@ async def test_exhausted_and_permanent_failures_are_dead_lettered(increase) -> N
         calls += 1
         outcomes: dict[bytes, BaseException | None] = {
             b"ok": None,
-            b"broken": TimeoutError("vector store did not answer"),
+            b"broken": RuntimeError("model crashed"),
             b"invalid": PermanentError("version 0"),
         }
         return [outcomes[record.value] for record in records]
@@ -68,7 +71,7 @@ async def test_exhausted_and_permanent_failures_are_dead_lettered(increase) -> N
     assert sorted(letters) == [b"broken", b"invalid"]
     assert letters[b"invalid"].attempts == 1
     assert letters[b"broken"].attempts == 3
-    assert letters[b"broken"].error_type == "TimeoutError"
+    assert letters[b"broken"].error_type == "RuntimeError"
     assert letters[b"broken"].original_topic == "unit.jdi.documents.parsed.v1"
     assert calls == 3
     parsed = {"topic": "jdi.documents.parsed.v1"}
@@ -109,3 +112,48 @@ def test_a_failed_batch_rewinds_every_partition_to_its_first_record() -> None:
     rewind_to_batch_start(consumer, [record(0, 7), record(2, 40), record(0, 8), record(2, 41), record(1, 3)])
 
     assert consumer.seeks == {TopicPartition("t", 0): 7, TopicPartition("t", 1): 3, TopicPartition("t", 2): 40}
+
+
+async def test_records_failing_on_an_outage_wait_for_it_and_are_not_dead_lettered(increase) -> None:
+    dead: list[DeadLettered] = []
+    calls = 0
+
+    async def vector_store_down_for_a_while(records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
+        nonlocal calls
+        calls += 1
+        down = calls <= 10
+        return [ConnectionRefusedError(111, "Connect call failed") if down else None for _ in records]
+
+    async with TestKafkaBroker(broker_with(vector_store_down_for_a_while, dead)) as broker:
+        await publish_batch(broker, [b"a", b"b"])
+
+    assert calls == 11
+    assert dead == []
+    assert increase("jdi_messages_handled_total", topic="jdi.documents.parsed.v1", outcome="ok") == 2
+
+
+def test_the_batch_span_links_the_producer_span_of_every_record() -> None:
+    spans = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    producers = [f"00-{index:032x}-{index + 100:016x}-01" for index in (1, 2)]
+
+    def record(offset: int, headers: list[tuple[str, bytes]]) -> ConsumerRecord:
+        return ConsumerRecord("unit.jdi.documents.parsed.v1", 3, offset, 0, 0, None, b"", None, 0, 0, headers)
+
+    records = [
+        record(10, [("traceparent", producers[0].encode())]),
+        record(11, []),
+        record(12, [("traceparent", producers[1].encode())]),
+    ]
+    with batch_span(provider.get_tracer("test"), "unit-group", records):
+        pass
+
+    [batch] = spans.get_finished_spans()
+    assert [(link.context.trace_id, link.context.span_id) for link in batch.links] == [(1, 101), (2, 102)]
+    assert dict(batch.links[0].attributes or {}) == {
+        "messaging.destination.name": "unit.jdi.documents.parsed.v1",
+        "messaging.kafka.destination.partition": 3,
+        "messaging.kafka.message.offset": 10,
+    }
+    assert batch.attributes == {"messaging.consumer.group.name": "unit-group", "messaging.batch.message_count": 3}

@@ -12,11 +12,11 @@ from jdi_core.settings import KafkaSettings
 SETTINGS = KafkaSettings(topic_prefix="unit.", max_attempts=3, retry_backoff_s=0)
 
 
-def broker_with(handler, dead_letters: list[DeadLettered]):
-    broker = make_broker(SETTINGS)
-    subscribe(broker, SETTINGS, "unit", {Topic.PARSED: handler}, source="/test")
+def broker_with(handler, dead_letters: list[DeadLettered], settings: KafkaSettings = SETTINGS, group: str = "unit"):
+    broker = make_broker(settings)
+    subscribe(broker, settings, group, {Topic.PARSED: handler}, source="/test")
 
-    @broker.subscriber(SETTINGS.topic(Topic.DLQ))
+    @broker.subscriber(settings.topic(Topic.DLQ))
     async def collect(body: bytes) -> None:
         dead_letters.append(DeadLettered.from_bytes(body))
 
@@ -51,7 +51,7 @@ async def test_exhausted_retries_go_to_the_dlq_with_the_original_record(increase
     dead: list[DeadLettered] = []
 
     async def broken(message: KafkaMessage) -> None:
-        raise TimeoutError("vector store did not answer")
+        raise RuntimeError("model crashed")
 
     async with TestKafkaBroker(broker_with(broken, dead)) as broker:
         await broker.publish(b"payload", SETTINGS.topic(Topic.PARSED), key=b"doc-1", headers={"x": "1"})
@@ -60,7 +60,7 @@ async def test_exhausted_retries_go_to_the_dlq_with_the_original_record(increase
     letter = dead[0].data
     assert letter.original_topic == "unit.jdi.documents.parsed.v1"
     assert letter.attempts == 3
-    assert letter.error_type == "TimeoutError"
+    assert letter.error_type == "RuntimeError"
     assert letter.key == "doc-1"
     assert letter.headers["x"] == "1"
     assert base64.b64decode(letter.value_base64) == b"payload"
@@ -106,3 +106,40 @@ async def test_a_contract_violation_is_dead_lettered_without_the_document_text(c
     logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
     assert "dead-lettered" in logged
     assert personal_text not in logged
+
+
+async def test_a_database_outage_longer_than_the_attempts_dead_letters_nothing(increase) -> None:
+    calls = 0
+    dead: list[DeadLettered] = []
+
+    async def needs_the_database(message: KafkaMessage) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 10:  # far more than max_attempts
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+
+    async with TestKafkaBroker(broker_with(needs_the_database, dead, group="unit-outage")) as broker:
+        await broker.publish(b"payload", SETTINGS.topic(Topic.PARSED), key=b"doc-1")
+
+    assert calls == 11
+    assert dead == []
+    assert increase("jdi_messages_handled_total", outcome="ok", **PARSED) == 1
+    assert increase("jdi_message_retries_total", **PARSED) == 10
+    assert increase("jdi_consumer_paused", group="unit-outage") == 0  # resumed
+
+
+async def test_an_outage_past_its_limit_dead_letters_after_the_bounded_attempts() -> None:
+    settings = SETTINGS.model_copy(update={"outage_max_pause_s": 0})
+    calls = 0
+    dead: list[DeadLettered] = []
+
+    async def database_gone(message: KafkaMessage) -> None:
+        nonlocal calls
+        calls += 1
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    async with TestKafkaBroker(broker_with(database_gone, dead, settings)) as broker:
+        await broker.publish(b"payload", settings.topic(Topic.PARSED), key=b"doc-1")
+
+    assert calls == settings.max_attempts
+    assert [(letter.data.error_type, letter.data.attempts) for letter in dead] == [("ConnectionRefusedError", 3)]

@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.exporter.zipkin.json import ZipkinExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace import Link, SpanContext
 
-from jdi_core.telemetry import FallbackSpanExporter, JsonLinesSpanExporter, span_exporter
+from jdi_core.telemetry import FallbackSpanExporter, JsonLinesSpanExporter, LinksAsTagExporter, span_exporter
 
 
 class Recording(SpanExporter):
@@ -83,3 +85,50 @@ def test_the_environment_chooses_the_exporter(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("JDI_TRACES_DIR", str(tmp_path))
     assert isinstance(span_exporter("jdi-test"), expected)
+
+
+def linked_spans(exporter: SpanExporter) -> tuple[SpanContext, SpanContext]:
+    """A span, then one in another trace linking it (as a batch's span links each message it handled)."""
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "jdi-test"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("published") as published:
+        pass
+    link = Link(published.get_span_context(), {"messaging.kafka.message.offset": 7})
+    with tracer.start_as_current_span("handle batch", context=Context(), links=[link]) as batch:
+        pass
+    return published.get_span_context(), batch.get_span_context()
+
+
+def test_the_span_file_keeps_links(tmp_path: Path) -> None:
+    published, _ = linked_spans(JsonLinesSpanExporter(tmp_path / "spans.jsonl"))
+
+    batch = json.loads((tmp_path / "spans.jsonl").read_text().splitlines()[1])
+    assert batch["links"] == [
+        {
+            "trace_id": f"{published.trace_id:032x}",
+            "span_id": f"{published.span_id:016x}",
+            "attributes": {"messaging.kafka.message.offset": 7},
+        }
+    ]
+
+
+class Keeping(SpanExporter):
+    def __init__(self) -> None:
+        self.spans: list[ReadableSpan] = []
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        self.spans.extend(spans)
+        return SpanExportResult.SUCCESS
+
+
+def test_links_reach_zipkin_as_a_tag() -> None:
+    zipkin = Keeping()
+    published, batch = linked_spans(LinksAsTagExporter(zipkin))
+
+    without_links, with_links = zipkin.spans
+    assert "jdi.links" not in (without_links.attributes or {})
+    assert json.loads(str((with_links.attributes or {})["jdi.links"])) == [
+        {"trace_id": f"{published.trace_id:032x}", "span_id": f"{published.span_id:016x}"}
+    ]
+    assert with_links.context == batch

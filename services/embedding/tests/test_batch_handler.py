@@ -9,6 +9,11 @@ import numpy as np
 import pytest
 from aiokafka import ConsumerRecord
 from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from prometheus_client import REGISTRY
 from pydantic import ValidationError
 
 from jdi_contracts.events import CloudEvent, Deleted, DocumentDeleted, DocumentEmbedded
@@ -219,4 +224,59 @@ async def test_each_document_is_announced_in_the_trace_of_its_own_record(
     assert await handler(records) == [None] * 3
     assert traces == {"doc-0": 1000, "doc-1": 1001, "doc-2": 1002}
     assert len(counting.calls) == 1  # still one model call for the three traces
+    await store.close()
+
+
+async def test_each_document_s_span_shows_its_model_call_and_vector_store_write(
+    tmp_path: Path, counting: CountingEmbedder
+) -> None:
+    store = EdgeVectorStore(tmp_path)
+    finished = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(finished))
+
+    async def publish(event: CloudEvent[Any]) -> None:
+        return None
+
+    def texts_sample(name: str) -> float:
+        return REGISTRY.get_sample_value(name, {"model_id": counting.model_id}) or 0.0
+
+    calls_before, texts_before = (
+        texts_sample("jdi_embedding_batch_texts_count"),
+        texts_sample("jdi_embedding_batch_texts_sum"),
+    )
+    handler = EmbeddingBatchHandler(store, counting, publish, PARSED_TOPIC, tracer=provider.get_tracer("test"))
+    traceparents = {i: f"00-{2000 + i:032x}-{2000 + i:016x}-01" for i in range(2)}
+    records = [
+        record(
+            PARSED_TOPIC,
+            parsed(f"doc-{i}", duties=i + 1),
+            offset=i,
+            headers=[("traceparent", traceparents[i].encode())],
+        )
+        for i in range(2)
+    ]
+
+    assert await handler(records) == [None, None]
+
+    spans = finished.get_finished_spans()
+    [model_texts] = counting.calls
+    model_calls = []
+    for i in range(2):
+        [document] = [span for span in spans if span.kind is SpanKind.CONSUMER and span.context.trace_id == 2000 + i]
+        assert document.parent is not None and document.parent.span_id == 2000 + i  # the producer's span
+        children = {
+            span.name: span for span in spans if span.parent and span.parent.span_id == document.context.span_id
+        }
+        model_call = children[f"embed {counting.model_id}"]
+        assert model_call.attributes["jdi.embedding.call_texts"] == model_texts
+        assert model_call.attributes["jdi.embedding.call_documents"] == 2
+        write = children["vector store upsert"]
+        assert write.kind is SpanKind.CLIENT and write.attributes["db.system"] == "qdrant"
+        assert write.attributes["jdi.points"] == model_call.attributes["jdi.embedding.document_texts"]
+        assert document.start_time <= model_call.start_time < model_call.end_time <= write.start_time
+        model_calls.append((model_call.start_time, model_call.end_time))
+    assert model_calls[0] == model_calls[1]  # one call, shown in both documents' traces
+    assert texts_sample("jdi_embedding_batch_texts_count") - calls_before == 1
+    assert texts_sample("jdi_embedding_batch_texts_sum") - texts_before == model_texts
     await store.close()

@@ -10,7 +10,7 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from jdi_cli import telemetry
 from jdi_cli.main import main
@@ -21,6 +21,7 @@ from jdi_cli.traces import (
     spans_of_trace,
     summarise_traces,
 )
+from jdi_cli.zipkin import span_record
 from jdi_core import telemetry as service_telemetry
 from jdi_core.telemetry import JsonLinesSpanExporter
 
@@ -144,10 +145,17 @@ def test_the_cli_writes_a_span_line_exactly_as_the_services_do() -> None:
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "jdi-cli"}))
     provider.add_span_processor(SimpleSpanProcessor(finished))
     tracer = provider.get_tracer("test")
-    with tracer.start_as_current_span("outer"), tracer.start_as_current_span("publish", kind=SpanKind.PRODUCER) as span:
+    with tracer.start_as_current_span("handled earlier") as earlier:
+        pass
+    link = Link(earlier.get_span_context(), {"messaging.kafka.message.offset": 7})
+    with (
+        tracer.start_as_current_span("outer"),
+        tracer.start_as_current_span("publish", kind=SpanKind.PRODUCER, links=[link]) as span,
+    ):
         span.set_attributes({"messaging.kafka.message.key": "doc-1", "messaging.batch.message_count": 2})
         span.set_status(Status(StatusCode.ERROR, "unacknowledged"))
-    publish = finished.get_finished_spans()[0]
+    publish = finished.get_finished_spans()[1]
+    assert publish.name == "publish"
 
     assert json.loads(telemetry.span_line(publish)) == service_telemetry.span_to_dict(publish)
 
@@ -168,3 +176,43 @@ def test_the_default_folder_is_where_the_services_write(monkeypatch) -> None:
     monkeypatch.delenv("JDI_TRACES_DIR", raising=False)
 
     assert telemetry.traces_dir() == service_telemetry.DEFAULT_TRACES_DIR
+
+
+def test_a_span_s_links_are_shown_under_it(tmp_path: Path) -> None:
+    tracer = tracer_for("jdi-embedding", tmp_path)
+    with tracer.start_as_current_span("jdi.documents.parsed.v1 publish") as published:
+        pass
+    with tracer.start_as_current_span("handle batch", links=[Link(published.get_span_context())]) as batch:
+        pass
+    spans = read_span_files(tmp_path).spans
+
+    lines = render_span_tree(spans_of_trace(spans, f"{batch.get_span_context().trace_id:032x}"))
+
+    linked = published.get_span_context()
+    assert lines[1] == f"  -> links trace {linked.trace_id:032x} span {linked.span_id:016x}"
+
+
+def test_zipkin_spans_become_span_records_with_their_links() -> None:
+    span = {
+        "traceId": "a" * 32,
+        "id": "b" * 16,
+        "parentId": "c" * 16,
+        "kind": "CONSUMER",
+        "name": "handle batch",
+        "timestamp": 1_700_000_000_000_000,
+        "duration": 2500,
+        "localEndpoint": {"serviceName": "jdi-embedding"},
+        "tags": {"otel.status_code": "ERROR", "jdi.links": json.dumps([{"trace_id": "d" * 32, "span_id": "e" * 16}])},
+    }
+
+    record = span_record(span)
+
+    assert (record.service, record.kind, record.parent_span_id, record.status) == (
+        "jdi-embedding",
+        "CONSUMER",
+        "c" * 16,
+        "ERROR",
+    )
+    assert record.duration_ms == 2.5
+    assert [(link.trace_id, link.span_id) for link in record.links] == [("d" * 32, "e" * 16)]
+    assert span_record({"traceId": "a" * 32, "id": "f" * 16, "name": "internal"}).kind == "INTERNAL"

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from jdi_contracts.events import CONTENT_TYPE, CloudEvent, DeadLetter, DeadLettered, Topic
 from jdi_core.errors import describe_error
+from jdi_core.handling_logs import message_fields
 from jdi_core.metrics import (
     MESSAGE_FAILURES,
     MESSAGE_HANDLING_SECONDS,
@@ -24,6 +25,7 @@ from jdi_core.metrics import (
     NEXT_OFFSETS,
     declare_topics,
 )
+from jdi_core.retries import Outage, backoff_s, pausable
 from jdi_core.settings import KafkaSettings
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ def make_broker(settings: KafkaSettings, tracer_provider: TracerProvider | None 
         acks="all",
         middlewares=middlewares,
         logger=logging.getLogger("jdi.broker"),
+        # FastStream's own line per message ("Received", "Processed") names no document: ours do (INFO).
+        log_level=logging.DEBUG,
     )
 
 
@@ -75,41 +79,52 @@ def subscribe(
     *,
     source: str,
 ) -> None:
-    """Consume the topics at least once with one consumer: bounded retries with backoff, then the
-    DLQ; never stuck.
+    """Consume the topics at least once with one consumer: bounded retries with backoff, then the DLQ; an
+    unreachable dependency pauses the consumer until it is back (see `jdi_core.retries`); never stuck.
 
     The offset is committed only after the handler (or the dead-lettering) succeeded; if even the
     DLQ cannot be written the message is nacked and read again rather than skipped.
     """
     by_name = {settings.topic(topic): (topic, handler) for topic, handler in handlers.items()}
     declare_topics(topic.value for topic in handlers)
+    outage = Outage(settings, group_id)
 
     async def handle_with_retries(message: CurrentMessage) -> None:
         record = single_record(message)
         topic, handler = by_name[record.topic]
+        fields = message_fields(record, topic)
         started = time.perf_counter()
-        outcome = await _handle(topic, handler, message)
-        MESSAGE_HANDLING_SECONDS.labels(topic.value).observe(time.perf_counter() - started)
+        outcome = await _handle(topic, handler, message, fields)
+        elapsed = time.perf_counter() - started
+        MESSAGE_HANDLING_SECONDS.labels(topic.value).observe(elapsed)
         MESSAGES_HANDLED.labels(topic.value, outcome).inc()
         NEXT_OFFSETS[(group_id, record.topic, record.partition)] = record.offset + 1
+        if outcome == "ok":
+            logger.info("message handled", extra={**fields, "outcome": outcome, "duration_s": round(elapsed, 3)})
 
-    async def _handle(topic: Topic, handler: Handler, message: KafkaMessage) -> str:
+    async def _handle(topic: Topic, handler: Handler, message: KafkaMessage, fields: dict[str, object]) -> str:
         attempt = 1
         while True:
             try:
                 await handler(message)
+                outage.over(fields)
                 return "ok"
             except Exception as error:  # noqa: BLE001 - retried unless permanent, then dead-lettered
                 MESSAGE_FAILURES.labels(topic.value).inc()
-                if isinstance(error, PermanentError | ValidationError) or attempt >= settings.max_attempts:
-                    await dead_letter(broker, settings, message, error, attempt, source=source)
+                permanent = isinstance(error, PermanentError | ValidationError)
+                if not permanent and outage.should_wait(error, fields):
+                    MESSAGE_RETRIES.labels(topic.value).inc()
+                    await outage.wait(pausable(message.consumer))
+                    continue
+                if permanent or attempt >= settings.max_attempts:
+                    await dead_letter(broker, settings, message, error, attempt, source=source, fields=fields)
                     return "dead_lettered"
+                MESSAGE_RETRIES.labels(topic.value).inc()
                 logger.warning(
                     "handler failed, retrying",
-                    extra={"topic": single_record(message).topic, "attempt": attempt, "error": describe_error(error)},
+                    extra={**fields, "outcome": "retrying", "attempt": attempt, "error": describe_error(error)},
                 )
-                MESSAGE_RETRIES.labels(topic.value).inc()
-                await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
+                await asyncio.sleep(backoff_s(settings, attempt))
                 attempt += 1
 
     broker.subscriber(*by_name, group_id=group_id, **consumer_options(settings))(handle_with_retries)
@@ -144,12 +159,14 @@ async def dead_letter(
     attempts: int,
     *,
     source: str,
+    fields: Mapping[str, object],
 ) -> None:
+    """`fields` describe the message for the log (`handling_logs.message_fields`)."""
     record = single_record(message)
     key = record.key.decode(errors="replace") if record.key else None
     logger.error(
         "message dead-lettered",
-        extra={"topic": record.topic, "offset": record.offset, "error": describe_error(error)},
+        extra={**fields, "outcome": "dead_lettered", "attempts": attempts, "error": describe_error(error)},
     )
     letter = DeadLetter(
         original_topic=record.topic,

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from typing import TextIO
 
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
@@ -15,8 +16,9 @@ class _TraceContextFilter(logging.Filter):
         return True
 
 
-def configure_logging(service_name: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def json_log_handler(service_name: str, stream: TextIO = sys.stderr) -> logging.Handler:
+    """One JSON object per line: time, level, logger, message, trace and span ids, and every `extra` field."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(_TraceContextFilter())
     handler.setFormatter(
         JsonFormatter(
@@ -25,6 +27,11 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
             static_fields={"service": service_name},
         )
     )
+    return handler
+
+
+def configure_logging(service_name: str, level: str = "INFO") -> None:
+    handler = json_log_handler(service_name)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -35,6 +35,9 @@ MESSAGE_HANDLING_SECONDS = Histogram(
     ["topic"],
     buckets=HANDLING_BUCKETS,
 )
+CONSUMER_PAUSED = Gauge(
+    "jdi_consumer_paused", "1 while the consumer waits for an unreachable dependency, else 0", ["group"]
+)
 HTTP_REQUEST_SECONDS = Histogram(
     "http_server_request_duration_seconds",
     "Duration of HTTP server requests, by route template",

@@ -17,7 +17,11 @@ class KafkaSettings(BaseSettings):
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 1_000
     max_attempts: int = Field(3, ge=1, description="attempts before a message goes to the DLQ")
-    retry_backoff_s: float = Field(0.5, ge=0)
+    retry_backoff_s: float = Field(0.5, ge=0, description="first retry's delay; doubled each attempt, with jitter")
+    retry_max_backoff_s: float = Field(30.0, ge=0, description="longest delay between two attempts")
+    outage_max_pause_s: float = Field(
+        3600.0, ge=0, description="longest a consumer waits for an unreachable dependency before dead-lettering again"
+    )
 
     def topic(self, topic: Topic) -> str:
         return f"{self.topic_prefix}{topic.value}"

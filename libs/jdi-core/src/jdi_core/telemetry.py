@@ -3,7 +3,8 @@
 Where spans go, in this order:
 - `OTEL_EXPORTER_OTLP_ENDPOINT` set: OTLP/HTTP (the production path: a collector, Jaeger);
 - `OTEL_EXPORTER_ZIPKIN_ENDPOINT` set: Zipkin's JSON API (the local trace backend `make up` starts),
-  and the JSON-lines file below whenever Zipkin does not take them;
+  and the JSON-lines file below whenever Zipkin does not take them. Zipkin's model has no span links:
+  they travel as a `jdi.links` tag;
 - neither: JSON lines appended to `$JDI_TRACES_DIR/<service>.jsonl`, which `jdi traces` reads.
 Kafka spans and W3C context propagation through record headers come from FastStream's telemetry
 middleware (see `broker.make_broker`).
@@ -25,6 +26,7 @@ from opentelemetry.sdk.environment_variables import (
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace import Link
 
 DEFAULT_TRACES_DIR = Path(".work") / "traces"
 
@@ -95,7 +97,49 @@ def span_to_dict(span: ReadableSpan) -> dict[str, object]:
         "end_ns": span.end_time,
         "status": span.status.status_code.name,
         "attributes": {key: _jsonable(value) for key, value in (span.attributes or {}).items()},
+        "links": [
+            {**_link_ids(link), "attributes": {key: _jsonable(value) for key, value in (link.attributes or {}).items()}}
+            for link in span.links
+        ],
     }
+
+
+def _link_ids(link: Link) -> dict[str, str]:
+    return {"trace_id": f"{link.context.trace_id:032x}", "span_id": f"{link.context.span_id:016x}"}
+
+
+class LinksAsTagExporter(SpanExporter):
+    """Hands spans to an exporter whose backend has no span links (Zipkin) with their links in a `jdi.links`
+    attribute: a JSON list of the linked spans' trace and span ids."""
+
+    def __init__(self, exporter: SpanExporter) -> None:
+        self._exporter = exporter
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._exporter.export([_with_links_as_attribute(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+
+def _with_links_as_attribute(span: ReadableSpan) -> ReadableSpan:
+    if not span.links:
+        return span
+    links = [_link_ids(link) for link in span.links]
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes={**(span.attributes or {}), "jdi.links": json.dumps(links)},
+        events=span.events,
+        links=span.links,
+        kind=span.kind,
+        status=span.status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
 
 
 def _jsonable(value: object) -> object:
@@ -127,7 +171,7 @@ def span_exporter(service_name: str) -> SpanExporter:
         from opentelemetry.exporter.zipkin.json import ZipkinExporter
 
         timeout_s = int(os.environ.get(OTEL_EXPORTER_ZIPKIN_TIMEOUT, ZIPKIN_TIMEOUT_S))
-        return FallbackSpanExporter(ZipkinExporter(timeout=timeout_s), fallback=span_file)
+        return FallbackSpanExporter(LinksAsTagExporter(ZipkinExporter(timeout=timeout_s)), fallback=span_file)
     return span_file
 
 

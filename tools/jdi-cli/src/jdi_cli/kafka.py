@@ -1,15 +1,18 @@
-"""Publishing events to Kafka as the contract specifies, with aiokafka alone (no service runtime).
+"""The CLI's Kafka, with aiokafka alone (no service runtime): publishing events as the contract specifies, and
+reading a topic (the DLQ) from its start.
 
 The wire format is the one every jdi service publishes: key = the document id, value = the CloudEvent
 JSON (structured mode), headers `content-type`, `ce_type`, `ce_id` and the W3C trace context of a
 producer span, so a document's trace starts where it was published.
 """
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from opentelemetry.trace import SpanKind, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +52,43 @@ def make_producer(settings: KafkaSettings) -> Any:
         # One document's events share a key; acks=all keeps them once acknowledged.
         acks="all",
     )
+
+
+async def read_topic(settings: KafkaSettings, topic: str, timeout_s: float = 60.0) -> list[Any]:
+    """Every record of `topic` (aiokafka ConsumerRecords), from its start to its end as of now, read without a
+    consumer group: nothing is committed. A topic that does not exist has none."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described["error_code"] != 0:  # unknown topic: nothing was ever written to it
+        return []
+    partitions = [TopicPartition(topic, partition["partition"]) for partition in described["partitions"]]
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=settings.max_request_size,
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Any] = []
+
+        async def unread() -> bool:
+            return any([await consumer.position(partition) < ends[partition] for partition in partitions])
+
+        async with asyncio.timeout(timeout_s):
+            while await unread():
+                for partition, batch in (await consumer.getmany(timeout_ms=1000)).items():
+                    records.extend(record for record in batch if record.offset < ends[partition])
+        return records
+    finally:
+        await consumer.stop()
 
 
 @dataclass(frozen=True)

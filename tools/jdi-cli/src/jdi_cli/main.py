@@ -11,6 +11,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,14 +20,27 @@ from jdi_cli.files import InputFile, expand_paths
 if TYPE_CHECKING:
     from jdi_cli.kafka import KafkaSettings
     from jdi_cli.submit import SubmitOptions
+    from jdi_cli.traces import SpanRecord
+    from jdi_contracts.events import DeadLettered
 
 TELEMETRY_SERVICE_NAME = "jdi-cli"
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; `reason` is machine-readable."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
-    return run(args)
+    try:
+        return run(args)
+    except CommandError as error:
+        return _fail(error.reason, str(error))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,22 +62,56 @@ def _parser() -> argparse.ArgumentParser:
 
     submit = commands.add_parser("submit", help="publish files to jdi.documents.submitted.v1")
     submit.add_argument("paths", nargs="+", metavar="PATH")
-    submit.add_argument("--bootstrap-servers", help="Kafka servers (default: $KAFKA_BOOTSTRAP_SERVERS)")
-    submit.add_argument("--topic-prefix", help="topic name prefix (default: $KAFKA_TOPIC_PREFIX)")
+    _add_kafka_options(submit)
     submit.add_argument("--source-system", default="cli", help="source system named in the event and the id")
     submit.add_argument("--submitted-by", default="jdi-cli", help="who submits, recorded in the event")
     submit.set_defaults(run=_run_submit)
 
+    dlq = commands.add_parser("dlq", help="list, show and replay the dead letters of jdi.dlq.v1")
+    dlq_actions = dlq.add_subparsers(required=True, metavar="ACTION")
+    dlq_list = dlq_actions.add_parser("list", help="one line per dead letter: id, age, topic, key, attempts, error")
+    _add_letter_filters(dlq_list)
+    dlq_list.set_defaults(run=_run_dlq_list)
+    dlq_show = dlq_actions.add_parser("show", help="one dead letter as JSON (its headers, error, value size)")
+    dlq_show.add_argument("letter_id", metavar="ID", help="a dead letter's id or a unique prefix of one")
+    dlq_show.add_argument("--value", action="store_true", help="print the original record's value instead")
+    dlq_show.set_defaults(run=_run_dlq_show)
+    dlq_replay = dlq_actions.add_parser(
+        "replay", help="republish dead letters to their original topics (with a jdi-replay-of header)"
+    )
+    dlq_replay.add_argument("letter_ids", nargs="*", metavar="ID", help="dead letters' ids or unique prefixes")
+    _add_letter_filters(dlq_replay)
+    dlq_replay.add_argument("--all", action="store_true", help="every dead letter, when no ID or filter is given")
+    dlq_replay.set_defaults(run=_run_dlq_replay)
+    for action in (dlq_list, dlq_show, dlq_replay):
+        _add_kafka_options(action)
+
     traces = commands.add_parser("traces", help="list recent traces, or show one trace's span tree")
     traces.add_argument("trace_id", nargs="?", metavar="TRACE_ID", help="a trace id or a unique prefix of one")
-    traces.add_argument(
+    source = traces.add_mutually_exclusive_group()
+    source.add_argument(
         "--dir",
         type=Path,
         help="folder of <service>.jsonl span files (default: $JDI_TRACES_DIR or .work/traces)",
     )
+    source.add_argument(
+        "--zipkin",
+        metavar="URL",
+        help="read from this Zipkin (e.g. http://127.0.0.1:19411) instead of span files, and print the trace's UI URL",
+    )
     traces.add_argument("--limit", type=_positive_int, default=20, help="how many recent traces to list")
     traces.set_defaults(run=_run_traces)
     return parser
+
+
+def _add_kafka_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap-servers", help="Kafka servers (default: $KAFKA_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--topic-prefix", help="topic name prefix (default: $KAFKA_TOPIC_PREFIX)")
+
+
+def _add_letter_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--topic", help="only letters of this original topic (e.g. jdi.documents.submitted.v1)")
+    parser.add_argument("--since", help="only letters dead-lettered since: 30m, 2h, 1d ago, or an ISO 8601 time")
 
 
 def _positive_int(text: str) -> int:
@@ -99,14 +147,18 @@ def _run_analyze(args: argparse.Namespace) -> int:
     return write_analyze_output(args.paths, sys.stdout, analyzer, jsonl=args.jsonl)
 
 
-def _run_submit(args: argparse.Namespace) -> int:
+def _kafka_settings(args: argparse.Namespace) -> KafkaSettings:
     from jdi_cli.kafka import KafkaSettings
-    from jdi_cli.submit import SubmitOptions
 
     overrides = {"bootstrap_servers": args.bootstrap_servers, "topic_prefix": args.topic_prefix}
-    settings = KafkaSettings(**{name: value for name, value in overrides.items() if value is not None})
+    return KafkaSettings(**{name: value for name, value in overrides.items() if value is not None})
+
+
+def _run_submit(args: argparse.Namespace) -> int:
+    from jdi_cli.submit import SubmitOptions
+
     options = SubmitOptions(source_system=args.source_system, submitted_by=args.submitted_by)
-    return asyncio.run(_submit(list(expand_paths(args.paths)), settings, options))
+    return asyncio.run(_submit(list(expand_paths(args.paths)), _kafka_settings(args), options))
 
 
 async def _submit(files: list[InputFile], settings: KafkaSettings, options: SubmitOptions) -> int:
@@ -140,30 +192,130 @@ async def _submit(files: list[InputFile], settings: KafkaSettings, options: Subm
     return 0 if summary.failed == 0 else 1
 
 
-def _run_traces(args: argparse.Namespace) -> int:
-    from jdi_cli.telemetry import traces_dir as default_traces_dir
-    from jdi_cli.traces import (
-        TraceLookupError,
-        read_span_files,
-        render_span_tree,
-        render_trace_list,
-        spans_of_trace,
-        summarise_traces,
-    )
+def _run_dlq_list(args: argparse.Namespace) -> int:
+    from jdi_cli.dlq import render_list
 
-    traces_dir = args.dir or default_traces_dir()
+    letters = _selected_letters(_kafka_settings(args), topic=args.topic, since=args.since)
+    print("\n".join(render_list(letters, datetime.now(UTC))))
+    return 0
+
+
+def _run_dlq_show(args: argparse.Namespace) -> int:
+    from jdi_cli.dlq import describe, original_value
+
+    [letter] = _selected_letters(_kafka_settings(args), ids=(args.letter_id,))
+    if args.value:
+        sys.stdout.buffer.write(original_value(letter))
+    else:
+        print(json.dumps(describe(letter, datetime.now(UTC)), indent=2))
+    return 0
+
+
+def _run_dlq_replay(args: argparse.Namespace) -> int:
+    if not (args.letter_ids or args.topic or args.since or args.all):
+        raise CommandError("nothing_selected", "say which dead letters to replay: IDs, --topic, --since, or --all")
+    settings = _kafka_settings(args)
+    letters = _selected_letters(settings, ids=args.letter_ids, topic=args.topic, since=args.since)
+    return asyncio.run(_replay(letters, settings))
+
+
+async def _replay(letters: list[DeadLettered], settings: KafkaSettings) -> int:
+    from aiokafka.errors import KafkaError
+
+    from jdi_cli.dlq import replay
+    from jdi_cli.kafka import make_producer
+
+    producer = make_producer(settings)
+    try:
+        await producer.start()
+        replayed = await replay(producer, letters)
+    except KafkaError as error:
+        # Some letters may have gone out already: replaying them again is harmless (the consumers are idempotent).
+        message = f"cannot replay through Kafka at {settings.bootstrap_servers}: {error}"
+        raise CommandError("broker_unavailable", message) from None
+    finally:
+        await producer.stop()
+    print(json.dumps({"replayed": sum(replayed.values()), "topics": replayed}))
+    return 0
+
+
+def _selected_letters(
+    settings: KafkaSettings, ids: Sequence[str] = (), topic: str | None = None, since: str | None = None
+) -> list[DeadLettered]:
+    """The dead letters of the DLQ that match every filter given (see `jdi_cli.dlq.select`)."""
+    from aiokafka.errors import KafkaError
+
+    from jdi_cli.dlq import LetterLookupError, parse_since, read_letters, select
+    from jdi_cli.kafka import read_topic
+    from jdi_contracts.events import Topic
+
+    try:
+        since_time = parse_since(since, datetime.now(UTC)) if since else None
+    except ValueError as error:
+        raise CommandError("invalid_since", str(error)) from None
+    try:
+        records = asyncio.run(read_topic(settings, settings.topic(Topic.DLQ)))
+    except (KafkaError, TimeoutError) as error:
+        message = f"cannot read the DLQ from Kafka at {settings.bootstrap_servers}: {error!r}"
+        raise CommandError("broker_unavailable", message) from None
+    letters = read_letters([record.value for record in records])
+    if letters.unreadable:
+        print(f"skipped {letters.unreadable} records that are not dead letters", file=sys.stderr)
+    try:
+        return select(letters.letters, ids=ids, topic=topic, topic_prefix=settings.topic_prefix, since=since_time)
+    except LetterLookupError as error:
+        raise CommandError(error.code, str(error)) from None
+
+
+def _run_traces(args: argparse.Namespace) -> int:
+    from jdi_cli.traces import TraceLookupError, render_span_tree, render_trace_list, spans_of_trace, summarise_traces
+
+    if args.zipkin:
+        return _run_zipkin_traces(args)
+    spans = _spans_from_files(args.dir)
+    if spans is None:
+        return 1
+    if args.trace_id is None:
+        lines = render_trace_list(summarise_traces(spans)[: args.limit])
+    else:
+        try:
+            lines = render_span_tree(spans_of_trace(spans, args.trace_id))
+        except TraceLookupError as error:
+            return _fail(error.code, str(error))
+    print("\n".join(lines))
+    return 0
+
+
+def _spans_from_files(folder: Path | None) -> list[SpanRecord] | None:
+    from jdi_cli.telemetry import traces_dir as default_traces_dir
+    from jdi_cli.traces import read_span_files
+
+    traces_dir = folder or default_traces_dir()
     if not traces_dir.is_dir():
-        return _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
+        _fail("traces_dir_missing", f"{traces_dir} is not a folder of span files")
+        return None
     span_files = read_span_files(traces_dir)
     if span_files.skipped_lines:
         print(f"skipped {span_files.skipped_lines} lines that are not spans", file=sys.stderr)
-    if args.trace_id is None:
-        lines = render_trace_list(summarise_traces(span_files.spans)[: args.limit])
-    else:
-        try:
-            lines = render_span_tree(spans_of_trace(span_files.spans, args.trace_id))
-        except TraceLookupError as error:
-            return _fail(error.code, str(error))
+    return span_files.spans
+
+
+def _run_zipkin_traces(args: argparse.Namespace) -> int:
+    from urllib.error import URLError
+
+    from jdi_cli.traces import TraceLookupError, render_span_tree, render_trace_list, summarise_traces
+    from jdi_cli.zipkin import fetch_recent, fetch_trace, ui_url
+
+    try:
+        if args.trace_id is None:
+            lines = render_trace_list(summarise_traces(fetch_recent(args.zipkin, args.limit)))
+            lines.append(f"open one in the UI: {ui_url(args.zipkin, '<TRACE ID>')}")
+        else:
+            lines = [*render_span_tree(fetch_trace(args.zipkin, args.trace_id)), ui_url(args.zipkin, args.trace_id)]
+    except TraceLookupError as error:
+        return _fail(error.code, str(error))
+    except (URLError, OSError, ValueError) as error:
+        return _fail("zipkin_unreachable", f"cannot read traces from {args.zipkin}: {error}")
     print("\n".join(lines))
     return 0
 

@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.trace import Tracer
 
-from jdi_cli.traces import SpanRecord
+from jdi_cli.traces import SpanLink, SpanRecord
 
 DEFAULT_TRACES_DIR = Path(".work") / "traces"
 
@@ -49,6 +49,14 @@ def span_line(span: ReadableSpan) -> str:
         end_ns=span.end_time or 0,
         status=span.status.status_code.name,
         attributes=dict(span.attributes or {}),
+        links=[
+            SpanLink(
+                trace_id=f"{link.context.trace_id:032x}",
+                span_id=f"{link.context.span_id:016x}",
+                attributes=dict(link.attributes or {}),
+            )
+            for link in span.links
+        ],
     )
     return record.model_dump_json() + "\n"
 

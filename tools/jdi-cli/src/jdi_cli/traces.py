@@ -1,4 +1,5 @@
-"""`jdi traces`: read the span files of `jdi_core.telemetry.JsonLinesSpanExporter`.
+"""`jdi traces`: read the span files of `jdi_core.telemetry.JsonLinesSpanExporter` (or, through `jdi_cli.zipkin`,
+the trace backend), and show traces.
 
 Every `*.jsonl` file in the traces directory holds one finished span per line. A trace is the set
 of spans sharing a trace id, across all services' files.
@@ -13,6 +14,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 
+class SpanLink(BaseModel):
+    """A span this one links to, in another trace (a batch's span links each message it handled)."""
+
+    trace_id: str
+    span_id: str
+    attributes: dict[str, Any] = {}
+
+
 class SpanRecord(BaseModel):
     service: str | None
     name: str
@@ -24,6 +33,7 @@ class SpanRecord(BaseModel):
     end_ns: int
     status: str
     attributes: dict[str, Any] = {}
+    links: list[SpanLink] = []
 
     @property
     def duration_ms(self) -> float:
@@ -130,6 +140,7 @@ def render_span_tree(spans: list[SpanRecord]) -> list[str]:
         shown.add(span.span_id)
         status = "" if span.status in ("UNSET", "OK") else f"  {span.status}"
         lines.append(f"{'  ' * depth}{span.name}  [{span.service or '?'}]  {span.duration_ms:.1f} ms{status}")
+        lines.extend(f"{'  ' * (depth + 1)}-> links trace {link.trace_id} span {link.span_id}" for link in span.links)
         for child in sorted(children[span.span_id], key=_start):
             show(child, depth + 1)
 
