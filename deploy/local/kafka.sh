@@ -172,8 +172,10 @@ start() {
     write_config
     format_storage_once
     log "starting kafka on 127.0.0.1:$KAFKA_PORT (controller $CONTROLLER_PORT)"
+    # 1 GiB: every test run creates topics of its own, and a broker kept across many runs holds
+    # thousands of partitions (512 MiB ran out of heap at about 15,000).
     start_detached "$PID_FILE" "$CONSOLE_LOG" \
-        java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
+        java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
         -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
         -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE"
     pid="$(cat "$PID_FILE")"
