@@ -7,9 +7,9 @@ import secrets
 
 import httpx
 import pytest
-from jdi_samples import generate_job_description
 
 from jdi_contracts.events import Topic
+from jdi_samples import generate_job_description
 
 from .upstream import publish_as_upstream, read_answers, submitted_text
 

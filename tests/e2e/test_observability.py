@@ -7,6 +7,7 @@ import subprocess
 
 import httpx
 import pytest
+
 from jdi_samples import generate_job_description
 
 from .upstream import publish_as_upstream, submitted_text

@@ -3,9 +3,7 @@ of times give one consistent document, and the API lists, filters, pages and cou
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
-
-from typing import get_args
+from typing import Any, get_args
 
 import httpx
 import pytest
