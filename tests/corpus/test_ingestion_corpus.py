@@ -7,17 +7,9 @@ import pytest
 
 from jdi_parser import ParsedJobDescription, RejectionError, RejectionReason, parse_document
 
-pytestmark = pytest.mark.corpus
+from .corpus_files import corpus_files
 
-# ../shared/corpus beside the repository, or beside the folder of its git worktrees.
-CORPUS = next(
-    (
-        folder / "shared" / "corpus"
-        for folder in Path(__file__).resolve().parents
-        if (folder / "shared" / "corpus").is_dir()
-    ),
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus",
-)
+pytestmark = pytest.mark.corpus
 
 _FILE_NAME_JOB_NUMBER = re.compile(r"(?<!\d)1\d{5}(?!\d)")
 _FILE_NAME_CLASSIFICATION = re.compile(r"\bEX-0[1-5]\b")
@@ -56,9 +48,7 @@ _WARNING = re.compile(r"[a-z_]+(?:: (?:content|file name|[A-Z]{2}-\d\d|\d+|,| )+
 
 
 def _files() -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    return sorted(path for path in CORPUS.rglob("*") if path.is_file() and path.name != "README.md")
+    return corpus_files() or pytest.skip("../shared/corpus is not present")
 
 
 def _expected_language(path: Path, raw: str) -> str:

@@ -51,7 +51,7 @@ SERVICES: dict[str, tuple[int, str, set[Topic]]] = {
     "gateway": (
         default(GatewaySettings, "port"),
         default(GatewaySettings, "group_id"),
-        {Topic.PARSED, Topic.EMBEDDED, Topic.ANALYZED, Topic.REJECTED, Topic.DELETED},
+        {Topic.PARSED, Topic.EMBEDDED, Topic.ANALYZED, Topic.REJECTED, Topic.FILED, Topic.DELETED, Topic.DLQ},
     ),
 }
 

@@ -2,17 +2,15 @@
 real Prometheus with the alert rules loaded, and metrics that promtool finds clean."""
 
 import asyncio
-import hashlib
 import secrets
 import subprocess
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from jdi_contracts.events import CONTENT_TYPE, DocumentSubmitted, Submitted, Topic
-from jdi_contracts.identity import document_id_for
 from jdi_samples import generate_job_description
+
+from .upstream import publish_as_upstream, submitted_text
 
 pytestmark = pytest.mark.e2e
 
@@ -27,42 +25,11 @@ ALERTS = {
 }
 
 
-async def publish_as_upstream(stack, event: DocumentSubmitted, traceparent: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            f"{stack.kafka_topic_prefix}{Topic.SUBMITTED.value}",
-            event.to_bytes(),
-            key=event.subject.encode() if event.subject else None,
-            headers=[
-                ("content-type", CONTENT_TYPE.encode()),
-                ("ce_type", event.type.encode()),
-                ("ce_id", event.id.encode()),
-                ("traceparent", traceparent.encode()),
-            ],
-        )
-    finally:
-        await producer.stop()
-
-
 def test_an_upstream_traceparent_on_kafka_is_joined(stack, eventually) -> None:
-    text = generate_job_description(seed=515, language="en").text
-    reference = f"upstream-{secrets.token_hex(4)}"
-    document_id = document_id_for("hr-upstream", reference)
-    submitted = Submitted(
-        document_id=document_id,
-        source_system="hr-upstream",
-        source_reference=reference,
-        file_name="upstream.txt",
-        size=len(text.encode()),
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        text=text,
-        submitted_by="upstream-test",
-    )
+    event = submitted_text(f"upstream-{secrets.token_hex(4)}", generate_job_description(seed=515, language="en").text)
+    document_id = event.subject
     trace_id, upstream_span_id = secrets.token_hex(16), secrets.token_hex(8)
-    event = DocumentSubmitted.wrap(submitted, source="/upstream/test", subject=document_id)
-    asyncio.run(publish_as_upstream(stack, event, f"00-{trace_id}-{upstream_span_id}-01"))
+    asyncio.run(publish_as_upstream(stack, event, traceparent=f"00-{trace_id}-{upstream_span_id}-01"))
 
     # Projected by the gateway, and whole: the services' exporters deliver each one's spans on its own schedule.
     def projected_in_the_upstream_trace():

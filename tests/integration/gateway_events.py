@@ -1,17 +1,24 @@
 """Pipeline events about one document, as the gateway's projections receive them."""
 
+import base64
 import hashlib
+from datetime import datetime
 
 from jdi_contracts.events import (
     Analyzed,
     Classification,
+    DeadLetter,
+    DeadLettered,
     Deleted,
     DocumentAnalyzed,
     DocumentDeleted,
     DocumentEmbedded,
+    DocumentFiled,
     DocumentParsed,
     DocumentRejected,
     Embedded,
+    Filed,
+    FiledAs,
     Parsed,
     Quality,
     Rejected,
@@ -75,3 +82,38 @@ def rejected(document_id: str | None) -> DocumentRejected:
         message="The PDF has no text layer.",
     )
     return DocumentRejected.wrap(rejection, source="/test", subject=document_id)
+
+
+def filed(document_id: str, canonical_id: str, alias: bool = True, version: int = 1) -> DocumentFiled:
+    answer = Filed(
+        document_id=document_id,
+        submission_id=f"sub-{document_id}",
+        canonical_document_id=canonical_id,
+        version=version,
+        filed_as=FiledAs.DUPLICATE,
+        alias=alias,
+        source_reference=f"ref/{document_id}",
+        file_name=f"{document_id}.txt",
+        sha256=hashlib.sha256(canonical_id.encode()).hexdigest(),
+        message=f"the same bytes as version {version} of document {canonical_id}: nothing new stored",
+    )
+    return DocumentFiled.wrap(answer, source="/jdi/ingestion", subject=document_id)
+
+
+def dead_lettered(
+    key: str | None, original_topic: str, service: str, error_type: str = "PermanentError", at: datetime | None = None
+) -> DeadLettered:
+    """What jdi_core's dead_letter publishes when `service` gives up on a record of `original_topic`."""
+    letter = DeadLetter(
+        original_topic=original_topic,
+        partition=0,
+        offset=7,
+        key=key,
+        headers={},
+        value_base64=base64.b64encode(b"{}").decode(),
+        error_type=error_type,
+        error_message=f"{error_type}: the input quoted here never reaches the read model",
+        attempts=1,
+    )
+    event = DeadLettered.wrap(letter, source=f"/jdi/{service}", subject=key)
+    return event if at is None else event.model_copy(update={"time": at})

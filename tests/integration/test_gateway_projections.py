@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from faststream.kafka import KafkaMessage, TestKafkaBroker
 
-from jdi_contracts.events import CloudEvent
+from jdi_contracts.events import CloudEvent, Topic
 from jdi_core.broker import Handler, make_broker, publish_event, subscribe
 from jdi_core.migrations import migrate
 from jdi_core.settings import KafkaSettings
@@ -22,7 +22,7 @@ from jdi_gateway.store.port import Change, DocumentRow
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import Wiring, wire
 
-from .gateway_events import analyzed, deleted, embedded, parsed, rejected
+from .gateway_events import analyzed, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 DOCUMENT_FIELDS = {field.name for field in fields(DocumentRow)}
 
@@ -45,7 +45,10 @@ class InMemoryProjection:
             row.update(values, updated_at=now)
 
     async def document(self, document_id: str) -> DocumentRow | None:
+        """The read model's look-up: an alias resolves to its canonical document once that is known."""
         row = self.columns.get(document_id)
+        while row is not None and row.get("canonical_document_id") in self.columns:
+            row = self.columns[row["canonical_document_id"]]
         return DocumentRow(**{k: v for k, v in row.items() if k in DOCUMENT_FIELDS}) if row else None
 
 
@@ -137,3 +140,79 @@ async def test_a_rejection_is_kept_with_its_file_name_unless_it_names_no_documen
     row = await projection.wired.read_model.document("doc-bad")
     assert (row.file_name, row.rejection["reason"], row.parsed_at) == ("scan.pdf", "no_text_layer", None)
     assert row.rejected_at is not None
+
+
+async def test_an_alias_resolves_to_its_canonical_document(projection) -> None:
+    await projection.send(filed("doc-copy", "doc-1"), parsed("doc-1"))
+
+    row = await projection.wired.read_model.document("doc-copy")
+    assert (row.document_id, row.title) == ("doc-1", "Director doc-1 v1")
+
+
+async def test_a_filing_that_is_no_alias_keeps_the_document_its_own(projection) -> None:
+    await projection.send(parsed("doc-own"), parsed("doc-1"), filed("doc-own", "doc-1", alias=False))
+
+    row = await projection.wired.read_model.document("doc-own")
+    assert (row.document_id, row.title, row.canonical_document_id) == ("doc-own", "Director doc-own v1", None)
+    assert row.filing["canonical_document_id"] == "doc-1"
+
+
+async def test_an_alias_parsed_as_a_document_of_its_own_later_is_no_alias(projection) -> None:
+    earlier_filing = filed("doc-2", "doc-1")
+    # The later parse arrives first on one broker, second on another: both orders end the same.
+    await projection.send(parsed("doc-1"), parsed("doc-2"), earlier_filing)
+    assert (await projection.wired.read_model.document("doc-2")).document_id == "doc-2"
+
+    await projection.send(filed("doc-3", "doc-1"))
+    assert (await projection.wired.read_model.document("doc-3")).document_id == "doc-1"
+    await projection.send(parsed("doc-3"))
+    assert (await projection.wired.read_model.document("doc-3")).document_id == "doc-3"
+
+
+async def test_deleting_an_alias_drops_it_and_keeps_the_document(projection) -> None:
+    await projection.send(parsed("doc-1"), filed("doc-copy", "doc-1"))
+    await projection.send(deleted("doc-copy"))
+
+    alias = await projection.wired.read_model.document("doc-copy")
+    assert (alias.document_id, alias.deleted_at is not None) == ("doc-copy", True)
+    assert (await projection.wired.read_model.document("doc-1")).deleted_at is None
+
+
+async def test_a_dead_letter_fails_its_document_until_the_stage_is_done_later(projection) -> None:
+    parsed_topic = projection.wired.settings.kafka.topic(Topic.PARSED)
+    await projection.send(parsed("doc-5"), embedded("doc-5"), dead_lettered("doc-5", parsed_topic, "analysis"))
+
+    row = await projection.wired.read_model.document("doc-5")
+    assert row.failure == {
+        "stage": "analysis",
+        "reason": "PermanentError",
+        "topic": Topic.PARSED.value,
+        "attempts": 1,
+    }
+    assert row.failed_at is not None and "quoted" not in str(row.failure)
+
+    await projection.send(analyzed("doc-5"))  # the message replayed from the DLQ once the fault was fixed
+    row = await projection.wired.read_model.document("doc-5")
+    assert (row.failed_at, row.failure, row.analyzed_version) == (None, None, 1)
+
+
+async def test_a_dead_letter_overcome_before_it_arrives_changes_nothing(projection) -> None:
+    parsed_topic = projection.wired.settings.kafka.topic(Topic.PARSED)
+    failure = dead_lettered("doc-6", parsed_topic, "embedding")
+    later_embedding = embedded("doc-6")
+    await projection.send(parsed("doc-6"), later_embedding, failure.model_copy(update={"time": later_embedding.time}))
+    # A failure of another service stays until that service is done.
+    await projection.send(dead_lettered("doc-6", parsed_topic, "analysis"))
+
+    row = await projection.wired.read_model.document("doc-6")
+    assert row.failure is not None and row.failure["stage"] == "analysis"
+
+
+async def test_dead_letters_without_a_document_or_of_dead_letters_are_not_projected(projection) -> None:
+    kafka = projection.wired.settings.kafka
+    await projection.send(
+        dead_lettered(None, kafka.topic(Topic.SUBMITTED), "ingestion"),
+        dead_lettered("doc-7", kafka.topic(Topic.DLQ), "gateway"),
+    )
+
+    assert await projection.wired.read_model.document("doc-7") is None

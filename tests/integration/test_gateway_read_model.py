@@ -3,7 +3,7 @@ of times give one consistent document, and the API lists, filters, pages and cou
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -15,13 +15,14 @@ from jdi_contracts.events import (
 from jdi_core.broker import Handler
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
+from jdi_gateway.api.models import Status
 from jdi_gateway.app import MIGRATIONS, create_app
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import wire
 
-from .gateway_events import analyzed, deleted, embedded, parsed, rejected
+from .gateway_events import analyzed, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 pytestmark = pytest.mark.integration
 
@@ -142,3 +143,51 @@ async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model
     resubmitted = parsed("doc-3", version=2)  # created after the deletion
     await project(subscriptions, resubmitted)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "parsed"
+
+
+async def test_each_status_filter_lists_the_documents_shown_with_that_status(read_model) -> None:
+    subscriptions, client = read_model
+    await project(
+        subscriptions,
+        parsed("parsed"),
+        parsed("embedded"),
+        embedded("embedded"),
+        parsed("analyzed"),
+        analyzed("analyzed"),
+        parsed("complete"),
+        embedded("complete"),
+        analyzed("complete"),
+        rejected("rejected"),
+        parsed("failed"),
+        embedded("failed"),
+        dead_lettered("failed", Topic.PARSED.value, "analysis"),
+        parsed("deleted"),
+        deleted("deleted"),
+        filed("only-filed", "complete", alias=False),
+        filed("alias", "complete"),
+    )
+    shown = {
+        document_id: (await client.get(f"/v1/documents/{document_id}")).json()["status"]
+        for document_id in ("parsed", "embedded", "analyzed", "complete", "rejected", "failed", "deleted", "only-filed")
+    }
+    assert shown == {
+        "parsed": "parsed",
+        "embedded": "embedded",
+        "analyzed": "analyzed",
+        "complete": "complete",
+        "rejected": "rejected",
+        "failed": "failed",
+        "deleted": "deleted",
+        "only-filed": "received",
+    }
+    for status in get_args(Status):
+        listed = (await client.get("/v1/documents", params={"status": status})).json()["items"]
+        expected = {document_id for document_id, shown_status in shown.items() if shown_status == status}
+        assert {item["document_id"] for item in listed} == expected, status
+
+    alias = (await client.get("/v1/documents/alias")).json()
+    assert (alias["document_id"], alias["status"]) == ("complete", "complete")
+    failure = (await client.get("/v1/documents/failed")).json()["stages"]["failed"]["detail"]
+    assert (failure["stage"], failure["reason"]) == ("analysis", "PermanentError")
+    stats = (await client.get("/v1/stats")).json()
+    assert (stats["documents"], stats["deleted"]) == (7, 1)

@@ -8,12 +8,12 @@ from jdi_analyzer.analyzer import (
     AnalysisSettings,
     Analyzer,
 )
-from jdi_analyzer.skills.matcher import SkillMatcherSettings
+from jdi_analyzer.skills.matcher import WHOLE_TEXT, SkillMatcherSettings
 from jdi_contracts.events import Analyzed
 
 
-def _input(sections, language="en"):
-    return AnalysisInput("doc-1", 3, language, "Director, Widgets", "EX", "01", "100001", sections)
+def _input(sections, language="en", text=None):
+    return AnalysisInput("doc-1", 3, language, "Director, Widgets", "EX", "01", "100001", sections, text)
 
 
 def test_analysis_output_has_the_analyzed_event_shape(taxonomy, sections):
@@ -66,6 +66,7 @@ def test_skill_confidence_threshold_comes_from_settings(taxonomy, sections):
         (_input([("other", "x", "text")], language="de"), "unsupported_language"),
         (_input([("other", "x", "   ")]), "empty_document"),
         (_input([]), "empty_document"),
+        (_input([], text=" \n "), "empty_document"),
         (_input([("other", "x")]), "malformed_section"),
         (_input([("other", "x", None)]), "malformed_section"),
     ],
@@ -74,3 +75,28 @@ def test_bad_input_raises_machine_readable_error(taxonomy, doc, code):
     with pytest.raises(AnalysisInputError) as raised:
         Analyzer(AnalysisSettings(), taxonomy).analyze(doc)
     assert raised.value.code == code
+
+
+def test_a_document_without_sections_is_analysed_from_its_whole_text(taxonomy, sections):
+    whole_text = "\n\n".join(f"{heading}\n{text}" for _key, heading, text in sections)
+    result = Analyzer(AnalysisSettings(), taxonomy).analyze(_input([], text=whole_text))
+
+    assert {s.label for s in result.skills} >= {"manage budgets", "negotiate agreements"}
+    assert {s.section for s in result.skills} == {WHOLE_TEXT}
+    assert result.findings
+    for finding in result.findings:
+        assert (finding.section, whole_text[finding.start : finding.end]) == (WHOLE_TEXT, finding.term)
+    completeness = result.quality.component("completeness")
+    assert (completeness.score, completeness.metrics["structure"]) == (0.0, "missing")
+    assert "structure is missing" in completeness.explanation
+    assert result.quality.component("readability").metrics["words"] > 100
+    checks = {check.id: check.passed for check in result.compliance}
+    assert checks["core-sections-present"] is False
+    assert checks["security-level-stated"] is True
+
+
+def test_sections_win_over_the_whole_text(taxonomy, sections):
+    result = Analyzer(AnalysisSettings(), taxonomy).analyze(_input(sections, text="Ignored: the sections hold it."))
+
+    assert WHOLE_TEXT not in {s.section for s in result.skills}
+    assert result.quality.component("completeness").metrics["structure"] == "sections"

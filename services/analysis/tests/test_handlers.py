@@ -66,8 +66,10 @@ class InMemoryAnalysisStore:
         self.saved.pop(document_id, None)
 
 
-def parsed_event(document_id: str, version: int, sections: list[tuple[str, str, str]]) -> DocumentParsed:
-    text = "\n".join(body for _key, _heading, body in sections)
+def parsed_event(
+    document_id: str, version: int, sections: list[tuple[str, str, str]], whole_text: str | None = None
+) -> DocumentParsed:
+    text = whole_text or "\n".join(body for _key, _heading, body in sections)
     parsed = Parsed(
         document_id=document_id,
         submission_id=f"submission-{document_id}-{version}",
@@ -83,6 +85,7 @@ def parsed_event(document_id: str, version: int, sections: list[tuple[str, str, 
         department="Widget Agency",
         sections=[Section(key=key, heading=heading, text=body) for key, heading, body in sections],
         redactions=0,
+        text=whole_text,
     )
     return DocumentParsed.wrap(parsed, source="/test", subject=document_id)
 
@@ -157,5 +160,21 @@ async def test_a_document_without_text_is_dead_lettered_not_stored(
     letter = DeadLettered.from_bytes(body).data
     assert letter.original_topic == analysis.kafka.topic(Topic.PARSED)
     assert letter.key == "doc-empty"
-    assert "no section text" in letter.error_message
+    assert "no text to analyse" in letter.error_message
     assert published.bodies[Topic.ANALYZED] == [] and store.saved == {}
+
+
+async def test_a_document_without_sections_is_analysed_from_its_whole_text(
+    analysis, store, published, messages_handled
+) -> None:
+    whole_text = "\n\n".join(f"{heading}\n{body}" for _key, heading, body in SECTIONS)
+    await analysis.send(parsed_event("doc-memo", 1, [], whole_text))
+    await messages_handled(1)
+
+    [body] = await published.wait_for(Topic.ANALYZED, 1)
+    analyzed = DocumentAnalyzed.from_bytes(body).data
+    assert "manage budgets" in {s.label for s in analyzed.skills}
+    [completeness] = [c for c in analyzed.quality.components if c.name == "completeness"]
+    assert (completeness.score, completeness.metrics["structure"]) == (0, "missing")
+    assert store.saved["doc-memo"][1] == analyzed
+    assert published.bodies[Topic.DLQ] == []

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from jdi_contracts.events import CloudEvent
+from jdi_gateway.api.status import status_of
 from jdi_gateway.app import create_app
 from jdi_gateway.auth.api_key_auth import Scope, hash_secret
 from jdi_gateway.settings import GatewaySettings
@@ -30,14 +31,19 @@ class InMemoryReadModel:
         return row
 
     async def document(self, document_id: str) -> DocumentRow | None:
-        return self.rows.get(document_id)
+        row = self.rows.get(document_id)
+        while row is not None and row.canonical_document_id in self.rows:
+            row = self.rows[row.canonical_document_id]
+        return row
 
     async def list_documents(
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
         def matches(row: DocumentRow) -> bool:
             return (
-                (where.include_deleted or row.deleted_at is None)
+                row.canonical_document_id is None
+                and (where.include_deleted or where.status == "deleted" or row.deleted_at is None)
+                and where.status in (None, status_of(row))
                 and where.language in (None, row.language)
                 and where.classification in (None, row.classification)
                 and where.group in (None, (row.classification or "").split("-")[0])
@@ -50,7 +56,8 @@ class InMemoryReadModel:
         return rows[:limit]
 
     async def stats(self) -> ReadModelStats:
-        live = [row for row in self.rows.values() if row.deleted_at is None]
+        documents = [row for row in self.rows.values() if row.canonical_document_id is None]
+        live = [row for row in documents if row.deleted_at is None]
         scores = [row.quality_score for row in live if row.quality_score is not None]
         return ReadModelStats(
             documents=len(live),
@@ -58,7 +65,7 @@ class InMemoryReadModel:
             embedded=sum(row.version is not None and row.embedded_version == row.version for row in live),
             analyzed=sum(row.version is not None and row.analyzed_version == row.version for row in live),
             rejected=sum(row.rejected_at is not None and row.parsed_at is None for row in live),
-            deleted=len(self.rows) - len(live),
+            deleted=len(documents) - len(live),
             mean_quality=sum(scores) / len(scores) if scores else None,
             by_language=_count(row.language for row in live),
             by_classification=_count(row.classification for row in live),

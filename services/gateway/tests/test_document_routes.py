@@ -129,3 +129,35 @@ async def test_a_dependency_override_replaces_the_read_model(api, fakes) -> None
     other.add("elsewhere")
     api._transport.app.dependency_overrides[read_model] = lambda: other  # type: ignore[attr-defined]
     assert [item["document_id"] for item in (await api.get("/v1/documents")).json()["items"]] == ["elsewhere"]
+
+
+async def test_an_alias_answers_with_its_canonical_document_and_is_not_listed(api, fakes) -> None:
+    fakes.read_model.add("canonical", parsed_at=T0, version=2, title="Chef", analysis={"skills": []})
+    fakes.read_model.add("upstream-id", minutes=1, canonical_document_id="canonical", filed_at=T0)
+
+    document = (await api.get("/v1/documents/upstream-id")).json()
+    assert (document["document_id"], document["title"], document["version"]) == ("canonical", "Chef", 2)
+    assert (await api.get("/v1/documents/upstream-id/analysis")).json() == {"skills": []}
+    listed = (await api.get("/v1/documents")).json()["items"]
+    assert [item["document_id"] for item in listed] == ["canonical"]
+
+
+async def test_failed_documents_show_the_stage_and_reason_and_are_listed_by_status(api, fakes) -> None:
+    failure = {"stage": "analysis", "reason": "PermanentError", "topic": "jdi.documents.parsed.v1", "attempts": 1}
+    fakes.read_model.add("stuck", parsed_at=T0, version=1, embedded_version=1, failed_at=T0, failure=failure)
+    fakes.read_model.add("fine", minutes=1, parsed_at=T0, version=1, embedded_version=1, analyzed_version=1)
+
+    document = (await api.get("/v1/documents/stuck")).json()
+    assert document["status"] == "failed"
+    assert document["stages"]["failed"] == {
+        "done": True,
+        "at": "2025-01-01T00:00:00Z",
+        "version": None,
+        "detail": failure,
+    }
+    failed = (await api.get("/v1/documents", params={"status": "failed"})).json()["items"]
+    assert [(item["document_id"], item["status"]) for item in failed] == [("stuck", "failed")]
+    complete = (await api.get("/v1/documents", params={"status": "complete"})).json()["items"]
+    assert [item["document_id"] for item in complete] == ["fine"]
+    unknown = await api.get("/v1/documents", params={"status": "stuck"})
+    assert unknown.status_code == 422

@@ -12,9 +12,11 @@ from jdi_contracts.events import (
     DeleteRequested,
     DocumentDeleted,
     DocumentDeleteRequested,
+    DocumentFiled,
     DocumentParsed,
     DocumentRejected,
     DocumentSubmitted,
+    Filed,
     Parsed,
     Submitted,
     Topic,
@@ -51,6 +53,12 @@ d'une équipe d'analystes de la direction générale.
 
 NATURE ET ÉTENDUE
 La direction fournit des services d'analyse au ministère et travaille avec ses partenaires.
+"""
+
+# A memo-like description: running text under no heading the parser knows.
+WITHOUT_SECTIONS = """The manager of the regional office leads a team of twelve officers and is responsible for the
+delivery of client services in the region. The manager plans the work of the office, sets its priorities with
+the director and reports on the results to the branch each quarter.
 """
 
 
@@ -113,7 +121,7 @@ async def ingestion(broker_under_test, store, published) -> AsyncIterator[Any]:
     broker = make_broker(settings.kafka)
     wired = wire(settings, broker=broker, store=store)
     subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
-    published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.DELETED)
+    published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.FILED, Topic.DELETED)
     async with broker_under_test.start(broker) as running:
         yield running
 
@@ -137,18 +145,86 @@ async def test_a_document_is_parsed_stored_and_published(ingestion, store, publi
     assert store.versions["doc-1"][0].published
 
 
-async def test_the_same_bytes_again_create_no_version_and_no_event(
+def filed_records(bodies: list[bytes]) -> list[Filed]:
+    return [DocumentFiled.from_bytes(body).data for body in bodies]
+
+
+def filed_answers(bodies: list[bytes]) -> dict[str | None, Filed]:
+    """The `filed` answers by the key they were published with (the event's subject)."""
+    return {event.subject: event.data for event in map(DocumentFiled.from_bytes, bodies)}
+
+
+async def test_the_same_bytes_again_are_answered_as_duplicates_without_a_new_version(
     ingestion, store, published, messages_handled
 ) -> None:
     await ingestion.send(submitted("doc-1", ENGLISH.encode()))
     await messages_handled(1)
-    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
-    await ingestion.send(submitted("doc-other-ref", ENGLISH.encode()))
+    again = submitted("doc-1", ENGLISH.encode())
+    elsewhere = submitted("doc-copy", ENGLISH.encode())
+    await ingestion.send(again)
+    await ingestion.send(elsewhere)
     await messages_handled(3)
 
+    answers = filed_answers(await published.wait_for(Topic.FILED, 2))
+    assert (answers["doc-1"].submission_id, answers["doc-copy"].submission_id) == (again.id, elsewhere.id)
+    for document_id, alias in (("doc-1", False), ("doc-copy", True)):
+        answer = answers[document_id]
+        assert (answer.document_id, answer.canonical_document_id, answer.version) == (document_id, "doc-1", 1)
+        assert (answer.filed_as, answer.alias) == ("duplicate", alias)
     assert len(await published.wait_for(Topic.PARSED, 1)) == 1
     assert [v.version for v in store.versions["doc-1"]] == [1]
     assert list(store.versions) == ["doc-1"]
+
+
+async def test_a_duplicate_named_by_a_document_of_its_own_is_no_alias(ingestion, published, messages_handled) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await ingestion.send(submitted("doc-2", FRENCH.encode()))
+    await messages_handled(2)
+    await ingestion.send(submitted("doc-2", ENGLISH.encode()))
+
+    [answer] = filed_answers(await published.wait_for(Topic.FILED, 1)).values()
+    assert (answer.document_id, answer.canonical_document_id, answer.alias) == ("doc-2", "doc-1", False)
+
+
+async def test_a_redelivered_submission_is_not_answered_twice(ingestion, published, messages_handled) -> None:
+    event = submitted("doc-1", ENGLISH.encode())
+    await ingestion.send(event)
+    await ingestion.send(event)
+    await messages_handled(2)
+
+    assert len(await published.wait_for(Topic.PARSED, 1)) == 1
+    assert published.bodies[Topic.FILED] == []
+
+
+async def test_an_unpublished_version_is_published_when_its_bytes_come_again(
+    ingestion, store, published, messages_handled
+) -> None:
+    """A crash between storing a version and publishing it: the next submission of its bytes finishes it."""
+    interrupted = submitted("doc-1", ENGLISH.encode())
+    record = Parsed(
+        document_id="doc-1",
+        submission_id=interrupted.id,
+        version=1,
+        sha256=interrupted.data.sha256,
+        source_reference="ref/doc-1",
+        file_name="jd.txt",
+        media_type="text/plain",
+        language="en",
+        job_number="103249",
+        classification=None,
+        title=None,
+        department=None,
+        sections=[],
+        redactions=0,
+    )
+    await store.add_version(record, ENGLISH.encode(), "test")
+    await ingestion.send(interrupted)
+    await messages_handled(1)
+
+    [body] = await published.wait_for(Topic.PARSED, 1)
+    assert DocumentParsed.from_bytes(body).data.submission_id == interrupted.id
+    assert store.versions["doc-1"][0].published
+    assert published.bodies[Topic.FILED] == []
 
 
 async def test_new_content_for_the_same_document_is_a_new_version(ingestion, published) -> None:
@@ -165,9 +241,47 @@ async def test_same_job_number_and_language_from_another_reference_supersedes(
     await messages_handled(1)
     await ingestion.send(submitted("doc-2", (ENGLISH + "\nrevised\n").encode()))
 
-    second = parsed_records(await published.wait_for(Topic.PARSED, 2))[1]
-    assert (second.document_id, second.version) == ("doc-1", 2)
-    assert any("new version" in warning for warning in second.warnings)
+    second = DocumentParsed.from_bytes((await published.wait_for(Topic.PARSED, 2))[1])
+    assert (second.subject, second.data.document_id, second.data.version) == ("doc-1", "doc-1", 2)
+    assert any("new version" in warning for warning in second.data.warnings)
+    [answer] = filed_answers(await published.wait_for(Topic.FILED, 1)).values()
+    assert (answer.document_id, answer.submission_id) == ("doc-2", second.data.submission_id)
+    assert (answer.canonical_document_id, answer.version, answer.filed_as, answer.alias) == (
+        "doc-1",
+        2,
+        "new_version",
+        True,
+    )
+
+
+async def test_a_redelivered_new_version_is_answered_again(ingestion, published, messages_handled) -> None:
+    """Its answer goes out after its version is stored: a crash in between must not leave it unanswered."""
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+    await messages_handled(1)
+    revision = submitted("doc-2", (ENGLISH + "\nrevised\n").encode())
+    await ingestion.send(revision)
+    await ingestion.send(revision)
+    await messages_handled(3)
+
+    bodies = await published.wait_for(Topic.FILED, 2)
+    assert {(answer.document_id, answer.submission_id) for answer in filed_records(bodies)} == {("doc-2", revision.id)}
+    assert len(await published.wait_for(Topic.PARSED, 2)) == 2
+
+
+async def test_a_document_without_sections_carries_its_whole_text(ingestion, published) -> None:
+    await ingestion.send(submitted("doc-memo", WITHOUT_SECTIONS.encode()))
+
+    [record] = parsed_records(await published.wait_for(Topic.PARSED, 1))
+    assert record.sections == [] and "no_sections_found" in record.warnings
+    assert record.text is not None and "leads a team of twelve officers" in record.text
+    assert published.bodies[Topic.FILED] == []
+
+
+async def test_a_document_with_sections_does_not_repeat_its_text(ingestion, published) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode()))
+
+    [record] = parsed_records(await published.wait_for(Topic.PARSED, 1))
+    assert record.sections and record.text is None
 
 
 async def test_french_form_with_the_same_job_number_links_as_translation(

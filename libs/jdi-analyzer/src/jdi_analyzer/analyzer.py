@@ -14,7 +14,7 @@ from jdi_analyzer.inclusive.scanner import (
     summarise,
 )
 from jdi_analyzer.quality.score import QualityReport, QualitySettings, score_quality
-from jdi_analyzer.skills.matcher import Embedder, SkillMatcher, SkillMatcherSettings
+from jdi_analyzer.skills.matcher import WHOLE_TEXT, Embedder, SkillMatcher, SkillMatcherSettings
 from jdi_analyzer.skills.taxonomy import SkillTaxonomy
 
 LANGUAGES = {"en", "fr", "bilingual"}
@@ -59,6 +59,8 @@ class ParsedRecord(Protocol):
     def position_number(self) -> str | None: ...
     @property
     def sections(self) -> Sequence[_Section]: ...
+    @property
+    def text(self) -> str | None: ...
 
 
 @dataclass
@@ -71,6 +73,7 @@ class AnalysisInput:
     classification_level: str | None
     job_number: str | None
     sections: list[tuple[str, str, str]]  # (key, heading, text)
+    text: str | None = None  # the whole text: what is analysed when the sections hold none
 
     @classmethod
     def from_record(cls, document_id: str, version: int, record: ParsedRecord) -> "AnalysisInput":
@@ -84,6 +87,7 @@ class AnalysisInput:
             classification_level=classification.level if classification else None,
             job_number=record.job_number or record.position_number,
             sections=[(section.key, section.heading, section.text) for section in record.sections],
+            text=record.text,
         )
 
 
@@ -131,13 +135,16 @@ class Analyzer:
 
     def analyze(self, doc: AnalysisInput) -> AnalysisResult:
         sections = _validated_sections(doc)
+        structured = any(text.strip() for _key, _heading, text in sections)
+        if not structured:
+            sections = [(WHOLE_TEXT, "", doc.text or "")]
         findings = scan_sections(sections, doc.language)
         return AnalysisResult(
             document_id=doc.document_id,
             version=doc.version,
             taxonomy_version=self.taxonomy.version,
             skills=[Skill(**vars(match)) for match in self.matcher.extract(sections, doc.language)],
-            quality=score_quality(sections, doc.language, self.settings.quality),
+            quality=score_quality(sections, doc.language, self.settings.quality, structured=structured),
             findings=findings,
             findings_summary=summarise(findings),
             compliance=check_compliance(
@@ -168,6 +175,6 @@ def _validated_sections(doc: AnalysisInput) -> list[tuple[str, str, str]]:
                 f"section {position} is not a (key, heading, text) of strings",
             )
         sections.append((section[0], section[1], section[2]))
-    if not any(text.strip() for _key, _heading, text in sections):
-        raise AnalysisInputError("empty_document", "the document has no section text to analyse")
+    if not any(text.strip() for _key, _heading, text in sections) and not (doc.text or "").strip():
+        raise AnalysisInputError("empty_document", "the document has no text to analyse")
     return sections

@@ -34,6 +34,7 @@ class Topic(StrEnum):
     SUBMITTED = "jdi.documents.submitted.v1"
     PARSED = "jdi.documents.parsed.v1"
     REJECTED = "jdi.documents.rejected.v1"
+    FILED = "jdi.documents.filed.v1"
     DELETE_REQUESTED = "jdi.documents.delete-requested.v1"
     DELETED = "jdi.documents.deleted.v1"
     EMBEDDED = "jdi.documents.embedded.v1"
@@ -97,6 +98,11 @@ class Parsed(Contract):
     redactions: int = Field(ge=0)
     warnings: list[str] = Field(default_factory=list)
     translation_of: str | None = Field(None, description="document id of the other-language form")
+    text: str | None = Field(
+        None,
+        description="the whole text (redacted) when no sections were found and `sections` is empty, so the "
+        "document can still be analysed; null when the sections hold it",
+    )
 
 
 class RejectionReason(StrEnum):
@@ -120,6 +126,33 @@ class Rejected(Contract):
     file_name: str | None
     sha256: str | None
     reason: RejectionReason
+    message: str
+
+
+class FiledAs(StrEnum):
+    DUPLICATE = "duplicate"
+    """The same bytes as a version already stored: nothing new is stored."""
+    NEW_VERSION = "new_version"
+    """A new version of another document with the same job number and language; that document's `parsed`
+    event, keyed by its id, carries the version."""
+
+
+class Filed(Contract):
+    """The answer to a submission that jdi holds under a document (`canonical_document_id`) as already
+    stored bytes or as a new version of it, keyed by the id the submission named."""
+
+    document_id: DocumentId = Field(description="the id the submission named")
+    submission_id: str = Field(description="id of the submitted event this answers")
+    canonical_document_id: DocumentId = Field(description="the document that holds the content")
+    version: int = Field(ge=1, description="the version of the canonical document that holds the content")
+    filed_as: FiledAs
+    alias: bool = Field(
+        description="true when `document_id` names no document of its own: jdi resolves it to "
+        "`canonical_document_id` from now on (the gateway's GET /v1/documents/{document_id} answers with it)"
+    )
+    source_reference: str
+    file_name: str
+    sha256: Sha256
     message: str
 
 
@@ -252,6 +285,11 @@ class DocumentRejected(CloudEvent[Rejected]):
     type: Literal["jdi.documents.rejected.v1"] = "jdi.documents.rejected.v1"
 
 
+class DocumentFiled(CloudEvent[Filed]):
+    topic = Topic.FILED
+    type: Literal["jdi.documents.filed.v1"] = "jdi.documents.filed.v1"
+
+
 class DocumentDeleteRequested(CloudEvent[DeleteRequested]):
     topic = Topic.DELETE_REQUESTED
     type: Literal["jdi.documents.delete-requested.v1"] = "jdi.documents.delete-requested.v1"
@@ -283,6 +321,7 @@ EVENT_TYPES: dict[Topic, type[CloudEvent[Any]]] = {
         DocumentSubmitted,
         DocumentParsed,
         DocumentRejected,
+        DocumentFiled,
         DocumentDeleteRequested,
         DocumentDeleted,
         DocumentEmbedded,

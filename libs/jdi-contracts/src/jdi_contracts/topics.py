@@ -77,6 +77,15 @@ CATALOGUE: dict[Topic, TopicEntry] = {
         key=DOCUMENT_ID_KEY + "; absent only for an unreadable submission that named none",
         retention=REPLAY_RETENTION,
     ),
+    Topic.FILED: TopicEntry(
+        purpose="the answer to a submission held under another document (the same bytes again, or a new version"
+        " of a document with the same job number and language): the canonical document id and whether the"
+        " submission's id now resolves to it",
+        producers=("ingestion",),
+        consumers=("gateway", "upstream systems"),
+        key="the document id the submission named, so the upstream sees the answer on its own key",
+        retention=REPLAY_RETENTION,
+    ),
     Topic.DELETE_REQUESTED: TopicEntry(
         purpose="a request to remove a document everywhere",
         producers=("gateway", "upstream systems"),
@@ -104,7 +113,7 @@ CATALOGUE: dict[Topic, TopicEntry] = {
     Topic.DLQ: TopicEntry(
         purpose="a record a consumer failed on after its retries, whole, with the error",
         producers=("ingestion", "embedding", "analysis", "gateway"),
-        consumers=("SREs (no service reads it)",),
+        consumers=("gateway (shows the document as failed)", "SREs"),
         key="the failed record's key (its document id)",
         retention=DEAD_LETTER_RETENTION,
     ),

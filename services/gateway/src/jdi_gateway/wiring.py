@@ -58,7 +58,8 @@ def wire(
     if publish is None:
         publish = event_publisher(broker or make_broker(settings.kafka), settings.kafka)
     projections = ProjectionHandlers(
-        PostgresProjectionWriter(engine) if projection_writer is None else projection_writer
+        PostgresProjectionWriter(engine) if projection_writer is None else projection_writer,
+        topic_prefix=settings.kafka.topic_prefix,
     )
     return Wiring(
         settings=settings,
@@ -76,7 +77,9 @@ def wire(
             Topic.EMBEDDED: projections.on_embedded,
             Topic.ANALYZED: projections.on_analyzed,
             Topic.REJECTED: projections.on_rejected,
+            Topic.FILED: projections.on_filed,
             Topic.DELETED: projections.on_deleted,
+            Topic.DLQ: projections.on_dead_lettered,
         },
     )
 

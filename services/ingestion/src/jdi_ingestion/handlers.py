@@ -1,4 +1,5 @@
-"""Kafka handlers: turn `submitted` into a stored version plus `parsed`, or into `rejected`."""
+"""Kafka handlers: answer every `submitted` with one event keyed by the id it named: `parsed` (a new
+document or version of it), `filed` (held under another document, or the same bytes again) or `rejected`."""
 
 import base64
 import binascii
@@ -14,9 +15,12 @@ from jdi_contracts.events import (
     Deleted,
     DocumentDeleted,
     DocumentDeleteRequested,
+    DocumentFiled,
     DocumentParsed,
     DocumentRejected,
     DocumentSubmitted,
+    Filed,
+    FiledAs,
     Parsed,
     Rejected,
     RejectionReason,
@@ -25,7 +29,7 @@ from jdi_contracts.events import (
 )
 from jdi_core.broker import Publish, single_record
 from jdi_core.errors import describe_error
-from jdi_ingestion.store import DocumentStore, job_key
+from jdi_ingestion.store import DocumentStore, StoredVersion, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
@@ -62,9 +66,7 @@ class IngestionHandlers:
 
         known = await self._store.find_by_content(submission.sha256)
         if known is not None:
-            # Same bytes again: no new version; finish publishing if a crash interrupted it.
-            if not known.published:
-                await self._publish_parsed(known.record)
+            await self._answer_known(event, known)
             return
 
         if submission.text is not None:
@@ -93,9 +95,22 @@ class IngestionHandlers:
             redactions=result.redactions,
             warnings=warnings,
             translation_of=await self._translation_of(result),
+            text=None if result.sections else result.text,
         )
         version = await self._store.add_version(record, original, submission.source_system)
         await self._publish_parsed(record.model_copy(update={"version": version}))
+        if document_id != submission.document_id:
+            await self._publish_filed(event, document_id, version, FiledAs.NEW_VERSION)
+
+    async def _answer_known(self, event: DocumentSubmitted, known: StoredVersion) -> None:
+        """Bytes already stored: no new version. Finish publishing if a crash interrupted it, then answer."""
+        if not known.published:
+            await self._publish_parsed(known.record)
+        if known.record.submission_id != event.id:
+            await self._publish_filed(event, known.document_id, known.version, FiledAs.DUPLICATE)
+        elif known.document_id != event.data.document_id:
+            # This very submission again, filed as a new version: its answer may not have gone out.
+            await self._publish_filed(event, known.document_id, known.version, FiledAs.NEW_VERSION)
 
     async def _resolve_document_id(
         self, requested: str, result: parsing.ParsedJobDescription, warnings: list[str]
@@ -122,6 +137,29 @@ class IngestionHandlers:
     async def _publish_parsed(self, record: Parsed) -> None:
         await self._publish(DocumentParsed.wrap(record, source=SOURCE, subject=record.document_id))
         await self._store.mark_published(record.document_id, record.version)
+
+    async def _publish_filed(
+        self, event: DocumentSubmitted, canonical_id: str, version: int, filed_as: FiledAs
+    ) -> None:
+        submission = event.data
+        if filed_as is FiledAs.DUPLICATE:
+            message = f"the same bytes as version {version} of document {canonical_id}: nothing new stored"
+        else:
+            message = f"filed as version {version} of document {canonical_id}: same job number and language"
+        filed = Filed(
+            document_id=submission.document_id,
+            submission_id=event.id,
+            canonical_document_id=canonical_id,
+            version=version,
+            filed_as=filed_as,
+            alias=canonical_id != submission.document_id
+            and not await self._store.document_exists(submission.document_id),
+            source_reference=submission.source_reference,
+            file_name=submission.file_name,
+            sha256=submission.sha256,
+            message=message,
+        )
+        await self._publish(DocumentFiled.wrap(filed, source=SOURCE, subject=submission.document_id))
 
     async def _reject(self, event: DocumentSubmitted, reason: RejectionReason, message: str) -> None:
         submission = event.data

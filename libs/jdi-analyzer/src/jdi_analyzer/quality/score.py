@@ -61,12 +61,15 @@ def score_quality(
     sections: Sequence[tuple[str, str, str]],
     language: str | None,
     settings: QualitySettings | None = None,
+    *,
+    structured: bool = True,
 ) -> QualityReport:
+    """`structured` False: the document has no sections, `sections` holds its whole text under one key."""
     settings = settings or QualitySettings()
     lang = "fr" if language == "fr" else "en"
     body = "\n\n".join(text for _key, _heading, text in sections if text.strip())
     components = [
-        _completeness(sections, settings.completeness),
+        _completeness(sections, settings.completeness) if structured else _no_structure(settings.completeness),
         _readability(body, lang, settings),
         _clarity(body, lang, settings),
     ]
@@ -93,8 +96,21 @@ def _completeness(sections: Sequence[tuple[str, str, str]], weight: float) -> Qu
         score=round(100 * sum(ratios.values()) / len(ratios), 1),
         weight=weight,
         explanation="Share of the five core form sections present, each credited up to its substantive length.",
-        metrics={"core_sections_present": present, "core_sections": len(CORE_SECTIONS)},
+        metrics={"core_sections_present": present, "core_sections": len(CORE_SECTIONS), "structure": "sections"},
         suggestions=suggestions,
+    )
+
+
+def _no_structure(weight: float) -> QualityComponent:
+    names = list(_SECTION_NAMES.values())
+    return QualityComponent(
+        name="completeness",
+        score=0.0,
+        weight=weight,
+        explanation="No sections were found: the structure is missing, so none of the five core form sections "
+        "can be credited. Readability and clarity are measured on the whole text.",
+        metrics={"core_sections_present": 0, "core_sections": len(CORE_SECTIONS), "structure": "missing"},
+        suggestions=[f"Give the document the form's section headings: {', '.join(names[:-1])} and {names[-1]}."],
     )
 
 

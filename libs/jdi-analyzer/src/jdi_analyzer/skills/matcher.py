@@ -17,8 +17,12 @@ logger = logging.getLogger(__name__)
 
 MatchMethod = Literal["exact", "alias", "similarity"]
 
+WHOLE_TEXT = "whole_text"
+"""The section key of a document without sections, analysed from its whole text."""
+
 # Sections where a document says what the position does or requires.
 SKILL_SECTIONS = (
+    WHOLE_TEXT,
     "general_accountability",
     "nature_and_scope",
     "specific_accountabilities",

@@ -22,6 +22,7 @@ from jdi_gateway.api.models import (
     DocumentPage,
     DocumentSummary,
     DocumentView,
+    Status,
     SubmitJson,
 )
 from jdi_gateway.api.status import stages_of, status_of
@@ -178,12 +179,13 @@ async def list_documents(
     group: Annotated[str | None, Query(description='classification group, e.g. "EX"')] = None,
     department: str | None = None,
     title: Annotated[str | None, Query(max_length=200, description="words in the title")] = None,
+    status: Annotated[Status | None, Query(description="e.g. `failed`: the documents a service gave up on")] = None,
     include_deleted: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
 ) -> DocumentPage:
-    where = DocumentFilter(language, classification, group, department, title, include_deleted)
+    where = DocumentFilter(language, classification, group, department, title, include_deleted, status)
     after = _decode_cursor(cursor) if cursor else None
     rows = await read_model.list_documents(where, after, limit + 1)
     page = rows[:limit]
@@ -191,7 +193,14 @@ async def list_documents(
     return DocumentPage(items=[_summary(row) for row in page], next_cursor=next_cursor)
 
 
-@router.get("/{document_id}", response_model=DocumentView, summary="A document with its stage statuses")
+@router.get(
+    "/{document_id}",
+    response_model=DocumentView,
+    summary="A document with its stage statuses",
+    description="An id that jdi filed under another document (an alias: the same bytes again, or a new version "
+    "of a document with the same job number and language) answers with that document, whose `document_id` is "
+    "the canonical one; no redirect.",
+)
 async def get_document(
     document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
 ) -> DocumentView:

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["received", "parsed", "embedded", "analyzed", "complete", "rejected", "deleted"]
+Status = Literal["received", "parsed", "embedded", "analyzed", "complete", "rejected", "failed", "deleted"]
 
 
 class SubmitJson(BaseModel):

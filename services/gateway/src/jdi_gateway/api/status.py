@@ -20,14 +20,19 @@ def stages_of(row: DocumentRow) -> dict[str, Stage]:
             version=row.analyzed_version,
         ),
         "rejected": Stage(done=_rejected(row), at=row.rejected_at, detail=row.rejection),
+        "filed": Stage(done=row.filed_at is not None, at=row.filed_at, detail=row.filing),
+        "failed": Stage(done=row.failed_at is not None, at=row.failed_at, detail=row.failure),
         "deleted": Stage(done=row.deleted_at is not None, at=row.deleted_at),
     }
 
 
 def status_of(row: DocumentRow) -> Status:
+    """`store.postgres.status_is` filters by the same rules in the same order."""
     stages = stages_of(row)
     if stages["deleted"].done:
         return "deleted"
+    if stages["failed"].done:
+        return "failed"
     if stages["rejected"].done:
         return "rejected"
     if stages["embedded"].done and stages["analyzed"].done:

@@ -36,6 +36,11 @@ class DocumentRow:
     rejected_at: datetime | None = None
     rejection: dict[str, Any] | None = None
     deleted_at: datetime | None = None
+    filed_at: datetime | None = None
+    filing: dict[str, Any] | None = None
+    canonical_document_id: str | None = None  # set: this id is an alias of that document
+    failed_at: datetime | None = None
+    failure: dict[str, Any] | None = None  # {stage, reason, topic, attempts}
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class DocumentFilter:
     department: str | None = None
     title: str | None = None  # words in the title, any case
     include_deleted: bool = False
+    status: str | None = None  # one of api.models.Status, as status_of derives it
 
 
 @dataclass(frozen=True)
@@ -64,15 +70,18 @@ class ReadModelStats:
 class ReadModel(Protocol):
     """The read model as the routes see it."""
 
-    async def document(self, document_id: str) -> DocumentRow | None: ...
+    async def document(self, document_id: str) -> DocumentRow | None:
+        """The document, or for an alias the document it resolves to (the alias itself while that is unknown)."""
 
     async def list_documents(
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
-        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given."""
+        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given;
+        never aliases."""
 
     async def stats(self) -> ReadModelStats:
-        """Counts of live documents per stage, language and classification; deleted ones counted apart."""
+        """Counts of live documents per stage, language and classification; deleted ones counted apart;
+        aliases not at all."""
 
     async def record_received(
         self, document_id: str, submission_id: str, file_name: str, source_reference: str, trace_id: str | None

@@ -4,7 +4,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -12,7 +12,40 @@ from jdi_gateway.store.port import ApiKey, Change, DocumentFilter, DocumentRow, 
 from jdi_gateway.store.tables import api_keys, applied_events, audit_log, documents, search_log
 
 DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
-live = documents.c.deleted_at.is_(None)
+not_alias = documents.c.canonical_document_id.is_(None)
+live = and_(documents.c.deleted_at.is_(None), not_alias)
+# An alias of an alias: the canonical document was deleted and its id filed under another since.
+MAX_ALIAS_HOPS = 5
+
+
+def _known(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """NULL (a column not set yet) counts as false, so that NOT of it is true."""
+    return func.coalesce(condition, false())
+
+
+def _status_conditions() -> list[tuple[str, ColumnElement[bool]]]:
+    """What each status needs, in api.status.status_of's order of precedence."""
+    d = documents.c
+    embedded = _known(and_(d.version.is_not(None), d.embedded_version == d.version))
+    analyzed = _known(and_(d.version.is_not(None), d.analyzed_version == d.version))
+    return [
+        ("deleted", d.deleted_at.is_not(None)),
+        ("failed", d.failed_at.is_not(None)),
+        ("rejected", _known(and_(d.rejected_at.is_not(None), or_(d.parsed_at.is_(None), d.rejected_at > d.parsed_at)))),
+        ("complete", and_(embedded, analyzed)),
+        ("analyzed", analyzed),
+        ("embedded", embedded),
+        ("parsed", d.parsed_at.is_not(None)),
+        ("received", true()),
+    ]
+
+
+def status_is(status: str) -> ColumnElement[bool]:
+    """The documents `status_of` gives `status`: its condition and none of those that take precedence."""
+    conditions = _status_conditions()
+    names = [name for name, _ in conditions]
+    position = names.index(status)
+    return and_(conditions[position][1], *(not_(earlier) for _, earlier in conditions[:position]))
 
 
 class PostgresReadModel:
@@ -20,17 +53,27 @@ class PostgresReadModel:
         self._engine = engine
 
     async def document(self, document_id: str) -> DocumentRow | None:
-        query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id)
+        found: DocumentRow | None = None
         async with self._engine.connect() as connection:
-            row = (await connection.execute(query)).first()
-        return DocumentRow(**row._mapping) if row else None
+            for _ in range(MAX_ALIAS_HOPS):
+                query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id)
+                row = (await connection.execute(query)).first()
+                if row is None:
+                    break
+                found = DocumentRow(**row._mapping)
+                if found.canonical_document_id is None:
+                    break
+                document_id = found.canonical_document_id
+        return found
 
     async def list_documents(
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
-        query = select(*DOCUMENT_COLUMNS)
-        if not where.include_deleted:
+        query = select(*DOCUMENT_COLUMNS).where(not_alias)
+        if not where.include_deleted and where.status != "deleted":
             query = query.where(live)
+        if where.status is not None:
+            query = query.where(status_is(where.status))
         for column, value in (
             (documents.c.language, where.language),
             (documents.c.classification, where.classification),
@@ -63,7 +106,7 @@ class PostgresReadModel:
             func.count()
             .filter(live, documents.c.rejected_at.is_not(None), documents.c.parsed_at.is_(None))
             .label("rejected"),
-            func.count().filter(documents.c.deleted_at.is_not(None)).label("deleted"),
+            func.count().filter(documents.c.deleted_at.is_not(None), not_alias).label("deleted"),
             func.avg(documents.c.quality_score).filter(live).label("mean_quality"),
         )
         async with self._engine.connect() as connection:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -52,7 +53,15 @@ documents = Table(
     Column("rejected_at", DateTime(timezone=True)),
     Column("rejection", JSONB),
     Column("deleted_at", DateTime(timezone=True)),
+    # A submission filed under another document (`filed` event); an alias while canonical_document_id is set.
+    Column("filed_at", DateTime(timezone=True)),
+    Column("filing", JSONB),
+    Column("canonical_document_id", Text),
+    # A message about the document that a service dead-lettered, until a later event shows it overcome.
+    Column("failed_at", DateTime(timezone=True)),
+    Column("failure", JSONB),
     Index("documents_listing", "created_at", "document_id"),
+    Index("documents_failed", "created_at", "document_id", postgresql_where=text("failed_at IS NOT NULL")),
     Index("documents_language", "language"),
     Index("documents_classification", "classification"),
     Index("documents_department", "department"),
