@@ -2,39 +2,19 @@
 names in a final state (complete, rejected or failed). Prints the counts."""
 
 import asyncio
-import base64
 import collections
-import hashlib
 import secrets
 import time
 
 import httpx
 import pytest
 
-from jdi_contracts.events import DocumentSubmitted, Submitted
-from jdi_contracts.identity import document_id_for
-
 from ..corpus.corpus_files import corpus_files
-from .upstream import SOURCE_SYSTEM, publish_as_upstream, read_answers
+from .upstream import publish_as_upstream, read_answers, submitted_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.corpus]
 
 FINAL = {"complete", "rejected", "failed"}
-
-
-def submitted_file(reference: str, content: bytes, file_name: str) -> DocumentSubmitted:
-    document_id = document_id_for(SOURCE_SYSTEM, reference)
-    submitted = Submitted(
-        document_id=document_id,
-        source_system=SOURCE_SYSTEM,
-        source_reference=reference,
-        file_name=file_name,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content_base64=base64.b64encode(content).decode(),
-        submitted_by="upstream-test",
-    )
-    return DocumentSubmitted.wrap(submitted, source="/upstream/test", subject=document_id)
 
 
 def test_the_whole_corpus_at_once_ends_with_every_document_final(stack, eventually) -> None:

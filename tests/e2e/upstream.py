@@ -2,6 +2,7 @@
 project's publisher) writing the contract's structured-mode CloudEvent with its headers."""
 
 import asyncio
+import base64
 import hashlib
 import json
 
@@ -15,16 +16,25 @@ SOURCE_SYSTEM = "hr-upstream"
 
 def submitted_text(reference: str, text: str, file_name: str = "upstream.txt") -> DocumentSubmitted:
     """A submission of `text` under the document id the upstream derives from its own reference."""
+    return _submitted(reference, file_name, text.encode(), text=text)
+
+
+def submitted_file(reference: str, content: bytes, file_name: str) -> DocumentSubmitted:
+    """A submission of a file's bytes (base64) under the document id the upstream derives from its reference."""
+    return _submitted(reference, file_name, content, content_base64=base64.b64encode(content).decode())
+
+
+def _submitted(reference: str, file_name: str, content: bytes, **body: str) -> DocumentSubmitted:
     document_id = document_id_for(SOURCE_SYSTEM, reference)
     submitted = Submitted(
         document_id=document_id,
         source_system=SOURCE_SYSTEM,
         source_reference=reference,
         file_name=file_name,
-        size=len(text.encode()),
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        text=text,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         submitted_by="upstream-test",
+        **body,
     )
     return DocumentSubmitted.wrap(submitted, source="/upstream/test", subject=document_id)
 
