@@ -69,7 +69,8 @@ class ReadModel(Protocol):
     async def list_documents(
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
-        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given."""
+        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given;
+        summaries: their `record`, `analysis` and `rejection` are left out (None)."""
 
     async def stats(self) -> ReadModelStats:
         """Counts of live documents per stage, language and classification; deleted ones counted apart."""
