@@ -10,6 +10,10 @@ class GatewaySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes serving the port (uvicorn workers), each with its own consumer and database pool: see the README.
+    workers: int = Field(1, ge=1)
+    # One JSON log line per request (uvicorn's access log); each request's span carries the same and more.
+    access_log: bool = True
     group_id: str = "jdi-gateway"
     # Created (hashed) with every scope at start-up so a fresh deployment can mint further keys.
     bootstrap_api_key: SecretStr | None = None
