@@ -80,9 +80,11 @@ audit: install ## Known vulnerabilities in uv.lock's pins (reported, not failed,
 		-o .work/audit/requirements.txt
 	$(UV) run --no-sync python tests/gates/dependency_audit.py .work/audit/requirements.txt
 
-bench: install infra-up ## Run every benchmark in tests/performance (local Kafka + PostgreSQL); JSON in bench-results/
+bench: install infra-up ## Run every benchmark in tests/performance (local Kafka + PostgreSQL, wrk); JSON in bench-results/
+	bash deploy/local/wrk.sh install
 	@mkdir -p bench-results
-	@set -e; source deploy/local/env.sh >/dev/null; for bench in tests/performance/bench_*.py; do \
+	@set -e; source deploy/local/env.sh >/dev/null; export ZIPKIN_URL="$${ZIPKIN_URL:-$$(bash deploy/local/zipkin.sh url)}"; \
+	for bench in tests/performance/bench_*.py; do \
 		echo "== $$bench"; $(UV) run --no-sync python "$$bench"; \
 	done
 

@@ -1,36 +1,59 @@
-"""Gateway read model at 10k+ documents: projection throughput, then list, filter, page, stats and
-get latencies through the real API on the real PostgreSQL (no broker needed: events are handed to
-the projector directly).
+"""The gateway over real HTTP, as frontends meet it: the real service process (`python -m jdi_gateway`,
+uvicorn, `GATEWAY_WORKERS` workers) on a free port, driven by wrk in its own process, at 10,000 documents
+in the read model and 100,000 chunks in the vector store behind search.
 
-Run: uv run python tests/performance/bench_gateway.py  ->  bench-results/gateway.json
-Needs DATABASE_URL (`make bench` starts the local PostgreSQL and sets it).
+Seeding: the read model gets a parsed, an embedded and an analysed event per document through the
+gateway's own projection (in this process, straight into PostgreSQL: no broker), which is also the
+projection's throughput figure. The vector store gets 100,000 synthetic chunks (random unit vectors,
+BM25 vectors of synthetic text, as bench_embedding_search.py) through the embedding service's Qdrant Edge
+store; then the embedding service runs as its own process on that folder and serves the gateway's search.
+
+Each route is measured with 1 and with 32 connections. Every figure also comes as a ratio to /healthz
+measured in the same run (`*_ratio_to_healthz`; for latencies, healthz's over the route's, so higher is
+better everywhere), because the machine is shared and absolute figures swing with its load.
+
+Run: uv run python tests/performance/bench_gateway.py [documents] [chunks]  ->  bench-results/gateway.json
+Needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS (`make bench` starts both) and wrk (`make bench` installs
+it). Spans go to Zipkin when ZIPKIN_URL is set (as under `make up`), else to files in a temporary folder.
 """
 
 import asyncio
 import json
 import os
 import platform
-import statistics
+import random
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from bench_embedding_search import load_per_document, synthetic_points
 from pydantic import SecretStr
 from sqlalchemy import text
 
 from jdi_contracts.events import (
     Analyzed,
     DocumentAnalyzed,
+    DocumentEmbedded,
     DocumentParsed,
+    Embedded,
     Quality,
 )
 from jdi_contracts.identity import document_id_for
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
-from jdi_gateway.app import MIGRATIONS, create_app
+from jdi_embedder import MODEL_ID, OnnxEmbedder
+from jdi_embedding.vectors import EdgeVectorStore
+from jdi_embedding.vectors.naming import collection_name
+from jdi_gateway.app import MIGRATIONS
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import SCHEMA
@@ -38,30 +61,75 @@ from jdi_gateway.wiring import wire
 from jdi_samples import generate_job_descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = 10_000
-REQUESTS = 200
-API_KEY = "bench-key"
+DOCUMENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+CHUNKS = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+API_KEY = "bench-key-" + uuid.uuid4().hex
+CONNECTIONS = (1, 32)
+DURATION_S = {1: 5, 32: 10}
+READY_TIMEOUT_S = 300
+SEARCHES = [
+    "policy director",
+    "director of human resources and labour relations",
+    "manage the regional operations budget",
+    "information technology security",
+    "communications and public affairs strategy",
+    "directeur des politiques et programmes",
+]
+TARGETS = {
+    "target_clients_1_p95_ms": {"list": 5, "detail": 5, "stats": 5, "search": 60},
+    "target_clients_32_requests_per_second": {"detail": 1500, "list": 800, "search": 100},
+    "target_clients_32_p95_ms": {"detail": 50, "list": 50},
+    "target_projection_events_per_second": 2000,
+}
+
+# wrk runs this script: each request takes the next of the route's paths; at the end one JSON line.
+WRK_SCRIPT = """
+local paths = {%s}
+local next_path = 0
+request = function()
+  next_path = next_path %% #paths + 1
+  return wrk.format("GET", paths[next_path])
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'WRK_RESULT {"requests": %%d, "duration_us": %%d, "non_2xx": %%d, "socket_errors": %%d, '
+    .. '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d}\\n',
+    summary.requests, summary.duration, errors.status, errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
 
 
 @dataclass(frozen=True)
 class Message:
-    """What the projector reads of a Kafka message."""
+    """What the projection reads of a Kafka message."""
 
     body: bytes
 
 
-def database_url() -> str:
-    if url := os.environ.get("DATABASE_URL"):
-        return url
-    sys.exit("DATABASE_URL is not set: run through `make bench`, or `source deploy/local/env.sh` after `make infra-up`")
+def required_env(name: str) -> str:
+    if value := os.environ.get(name):
+        return value
+    sys.exit(f"{name} is not set: run through `make bench`, or `source deploy/local/env.sh` after `make infra-up`")
 
 
-def events(count: int) -> list[tuple[DocumentParsed, DocumentAnalyzed]]:
-    pairs = []
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def pipeline_events(count: int) -> tuple[list[str], list[bytes], list[bytes], list[bytes]]:
+    """Document ids and the parsed, embedded and analysed events of `count` sample documents."""
+    ids, parsed, embedded, analyzed = [], [], [], []
     for sample in generate_job_descriptions(count, seed=7):
         document_id = document_id_for("bench", f"sample-{sample.seed}")
-        parsed = sample.parsed_record(document_id)
-        analyzed = Analyzed(
+        ids.append(document_id)
+        parsed.append(DocumentParsed.wrap(sample.parsed_record(document_id), source="/bench").to_bytes())
+        stage = Embedded(document_id=document_id, version=1, model_id=MODEL_ID, collection="bench", chunk_count=10)
+        embedded.append(DocumentEmbedded.wrap(stage, source="/bench").to_bytes())
+        analysis = Analyzed(
             document_id=document_id,
             version=1,
             skills=[],
@@ -69,83 +137,203 @@ def events(count: int) -> list[tuple[DocumentParsed, DocumentAnalyzed]]:
             findings=[],
             compliance=[],
         )
-        pairs.append((DocumentParsed.wrap(parsed, source="/bench"), DocumentAnalyzed.wrap(analyzed, source="/bench")))
-    return pairs
+        analyzed.append(DocumentAnalyzed.wrap(analysis, source="/bench").to_bytes())
+    return ids, parsed, embedded, analyzed
 
 
-def latency(samples_ms: list[float]) -> dict[str, float]:
-    quantiles = statistics.quantiles(samples_ms, n=100)
-    return {"requests": len(samples_ms), "p50_ms": round(quantiles[49], 2), "p95_ms": round(quantiles[94], 2)}
-
-
-async def timed(client: httpx.AsyncClient, path: str, params: dict[str, str] | None = None) -> list[float]:
-    samples = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        response = await client.get(path, params=params)
-        samples.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
-    return samples
-
-
-async def run() -> dict[str, object]:
-    database = DatabaseSettings(url=SecretStr(database_url()), schema_prefix=f"bench{uuid.uuid4().hex[:8]}_")
-    settings = GatewaySettings(database=database)
-    wired = wire(settings)
-    engine = wired.engine
-    await migrate(engine, SCHEMA, MIGRATIONS)
+async def seed_read_model(database: DatabaseSettings) -> tuple[list[str], dict[str, float]]:
+    """Migrate a fresh schema, add the bench's key, project every document's events; the projection's rate."""
+    wired = wire(GatewaySettings(database=database))
+    await migrate(wired.engine, SCHEMA, MIGRATIONS)
     await ensure_bootstrap_key(wired.api_keys, API_KEY)
-    app = create_app(settings, engine=engine)
-    projector = wired.projections
-    pairs = events(DOCUMENTS)
+    ids, *streams = pipeline_events(DOCUMENTS)
+    projections = wired.projections
+    handlers = (projections.on_parsed, projections.on_embedded, projections.on_analyzed)
     started = time.perf_counter()
-    for parsed, analyzed in pairs:
-        await projector.on_parsed(Message(parsed.to_bytes()))  # type: ignore[arg-type]
-        await projector.on_analyzed(Message(analyzed.to_bytes()))  # type: ignore[arg-type]
-    projection_seconds = time.perf_counter() - started
+    for handler, bodies in zip(handlers, streams, strict=True):
+        for body in bodies:
+            await handler(Message(body))  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    await wired.engine.dispose()
+    events = sum(len(bodies) for bodies in streams)
+    return ids, {"events": events, "seconds": round(seconds, 1), "events_per_second": round(events / seconds, 1)}
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        first_page = (await client.get("/v1/documents", params={"limit": "50"})).json()
-        deep_cursor = first_page["next_cursor"]
-        for _ in range(40):  # walk 40 pages in to measure a deep cursor
-            deep_cursor = (await client.get("/v1/documents", params={"limit": "50", "cursor": deep_cursor})).json()[
-                "next_cursor"
-            ]
-        some_id = first_page["items"][0]["document_id"]
-        results = {
-            "list_first_page": latency(await timed(client, "/v1/documents", {"limit": "50"})),
-            "list_filtered": latency(
-                await timed(client, "/v1/documents", {"limit": "50", "classification": "EX-02", "language": "fr"})
-            ),
-            "list_page_41": latency(await timed(client, "/v1/documents", {"limit": "50", "cursor": deep_cursor})),
-            "get_document": latency(await timed(client, f"/v1/documents/{some_id}")),
-            "stats": latency(await timed(client, "/v1/stats")),
-        }
-    async with engine.begin() as connection:
-        await connection.execute(text(f'DROP SCHEMA "{database.schema_prefix}gateway" CASCADE'))
-    await engine.dispose()
+
+async def drop_schema(database: DatabaseSettings) -> None:
+    wired = wire(GatewaySettings(database=database))
+    async with wired.engine.begin() as connection:
+        await connection.execute(text(f'DROP SCHEMA IF EXISTS "{database.schema_prefix}{SCHEMA}" CASCADE'))
+    await wired.engine.dispose()
+
+
+async def seed_vector_store(folder: Path) -> dict[str, float]:
+    """The chunks, written as the embedding service writes them; the active collection set."""
+    embedder = OnnxEmbedder.load()
+    store = EdgeVectorStore(folder)
+    await store.ensure_collection(embedder.model_id, embedder.dimension)
+    points = synthetic_points(CHUNKS, embedder.model_id, embedder.dimension, random.Random(5))  # noqa: S311 - reproducible synthetic points
+    started = time.perf_counter()
+    await load_per_document(store, embedder.model_id, points)
+    await store.set_active(embedder.model_id)
+    await store.close()
+    assert (folder / collection_name(embedder.model_id)).is_dir()
+    return {"chunks": CHUNKS, "load_seconds": round(time.perf_counter() - started, 1)}
+
+
+@contextmanager
+def service(name: str, env: dict[str, str], port: int, logs: Path) -> Iterator[str]:
+    """The service `jdi_<name>` as its own process on `port`, until the block ends."""
+    url = f"http://127.0.0.1:{port}"
+    log_path = logs / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - this interpreter running a service module
+            [sys.executable, "-m", f"jdi_{name}"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                sys.exit(f"{name} exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit(f"{name} not ready after {READY_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_wrk(base_url: str, paths: list[str], connections: int, work: Path) -> dict[str, float]:
+    script = work / "paths.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+    command = [
+        "wrk",
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{DURATION_S[connections]}s",
+        "--timeout",
+        "10s",
+        "--header",
+        f"X-API-Key: {API_KEY}",
+        "--script",
+        str(script),
+        base_url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603 - wrk with our arguments
+    line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT "))
+    raw = json.loads(line.removeprefix("WRK_RESULT "))
+    if raw["non_2xx"] or raw["socket_errors"]:
+        sys.exit(f"{paths[0]} with {connections} connections: {raw['non_2xx']} non-2xx, {raw['socket_errors']} errors")
     return {
-        "documents": DOCUMENTS,
-        "projection": {
-            "events": 2 * DOCUMENTS,
-            "events_per_second": round(2 * DOCUMENTS / projection_seconds, 1),
-        },
-        **results,
+        "requests": raw["requests"],
+        "requests_per_second": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
     }
+
+
+def with_ratios(figures: dict[str, float], healthz: dict[str, float]) -> dict[str, float]:
+    """Ratios to /healthz in the same run; higher is better for every one of them."""
+    return {
+        **figures,
+        "requests_per_second_ratio_to_healthz": round(
+            figures["requests_per_second"] / healthz["requests_per_second"], 4
+        ),
+        **{
+            f"{percentile}_ratio_to_healthz": round(healthz[f"{percentile}_ms"] / figures[f"{percentile}_ms"], 4)
+            for percentile in ("p50", "p95", "p99")
+        },
+    }
+
+
+def routes(ids: list[str]) -> dict[str, list[str]]:
+    sample = random.Random(3).sample(ids, min(1000, len(ids)))  # noqa: S311 - reproducible choice of documents
+    return {
+        "healthz": ["/healthz"],
+        "list": ["/v1/documents?limit=20"],
+        "list_filtered": ["/v1/documents?limit=20&language=fr&classification=EX-02"],
+        "detail": [f"/v1/documents/{document_id}" for document_id in sample],
+        "stats": ["/v1/stats"],
+        "search": [f"/v1/search?q={query.replace(' ', '+')}" for query in SEARCHES],
+    }
+
+
+def measure(gateway: str, paths: dict[str, list[str]], work: Path) -> dict[str, dict[str, dict[str, float]]]:
+    for route_paths in paths.values():  # warm up: connections, caches, first-call imports
+        httpx.get(f"{gateway}{route_paths[0]}", headers={"X-API-Key": API_KEY}, timeout=30).raise_for_status()
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for connections in CONNECTIONS:
+        healthz = run_wrk(gateway, paths["healthz"], connections, work)
+        for route, route_paths in paths.items():
+            figures = healthz if route == "healthz" else run_wrk(gateway, route_paths, connections, work)
+            results.setdefault(route, {})[f"clients_{connections}"] = with_ratios(figures, healthz)
+            print(route, connections, figures, flush=True)
+    return results
 
 
 def main() -> None:
-    results = {
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: `make bench` installs it (apt-get install -y wrk)")
+    run_id = uuid.uuid4().hex[:8]
+    database = DatabaseSettings(url=SecretStr(required_env("DATABASE_URL")), schema_prefix=f"bench{run_id}_")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "logs").mkdir()
+        load_before = os.getloadavg()
+        ids, projection = asyncio.run(seed_read_model(database))
+        print("projection", projection, flush=True)
+        try:
+            vectors = asyncio.run(seed_vector_store(work / "qdrant"))
+            print("vector store", vectors, flush=True)
+            ports = {"gateway": free_port(), "embedding": free_port()}
+            env = {
+                **os.environ,
+                "KAFKA_BOOTSTRAP_SERVERS": required_env("KAFKA_BOOTSTRAP_SERVERS"),
+                "KAFKA_TOPIC_PREFIX": f"bench{run_id}.",
+                "DATABASE_SCHEMA_PREFIX": database.schema_prefix,
+                "QDRANT_PATH": str(work / "qdrant"),
+                "JDI_TRACES_DIR": str(work / "traces"),
+                "GATEWAY_EMBEDDING_URL": f"http://127.0.0.1:{ports['embedding']}",
+                **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+            }
+            if zipkin := os.environ.get("ZIPKIN_URL"):
+                env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] = f"{zipkin}/api/v2/spans"
+            with (
+                service("embedding", env, ports["embedding"], work / "logs"),
+                service("gateway", env, ports["gateway"], work / "logs") as gateway,
+            ):
+                results = measure(gateway, routes(ids), work)
+        finally:
+            asyncio.run(drop_schema(database))
+    output = {
         "command": "uv run python tests/performance/bench_gateway.py",
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
-        "load_average": os.getloadavg(),
-        **asyncio.run(run()),
+        "load_average": {"before": load_before, "after": os.getloadavg()},
+        "documents": DOCUMENTS,
+        "spans_to": "zipkin" if os.environ.get("ZIPKIN_URL") else "files",
+        "load_generator": "wrk, 1 thread, its own process",
+        "duration_s": {f"clients_{connections}": seconds for connections, seconds in DURATION_S.items()},
+        "projection": projection,
+        "vector_store": vectors,
+        "routes": results,
+        "targets": TARGETS,
     }
     out = ROOT / "bench-results" / "gateway.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    out.write_text(json.dumps(output, indent=2) + "\n")
+    print(json.dumps(output, indent=2))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,10 @@ def make_engine(settings: DatabaseSettings, service_schema: str) -> AsyncEngine:
     engine = create_async_engine(
         settings.url.get_secret_value(),
         pool_size=settings.pool_size,
-        pool_pre_ping=True,
+        max_overflow=settings.pool_max_overflow,
+        # No pre-ping: on asyncpg it is BEGIN, a query and ROLLBACK before every checkout. A connection that died
+        # (a database restart) fails its next statement instead, and SQLAlchemy then replaces the whole pool.
+        pool_pre_ping=False,
         # Bound values are document text; errors and logs quote the statement but never its values.
         hide_parameters=True,
         execution_options={"schema_translate_map": {service_schema: schema_name(settings, service_schema)}},

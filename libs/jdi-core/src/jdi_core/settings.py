@@ -33,4 +33,7 @@ class DatabaseSettings(BaseSettings):
     url: SecretStr = SecretStr("postgresql+asyncpg://jdi@127.0.0.1:55432/jdi")
     # Prefix for this deployment's schemas (tests use a unique one per run).
     schema_prefix: str = ""
-    pool_size: int = 5
+    pool_size: int = Field(5, ge=1)
+    # Connections beyond pool_size, closed again as soon as they are returned: under steady load that is a new
+    # connection per query, so by default callers wait for a pooled one instead.
+    pool_max_overflow: int = Field(0, ge=0)

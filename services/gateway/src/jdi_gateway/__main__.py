@@ -1,9 +1,18 @@
 import uvicorn
 
 from jdi_core.logs import configure_logging
-from jdi_gateway.app import SERVICE_NAME, create_app
+from jdi_gateway.app import SERVICE_NAME
 from jdi_gateway.settings import GatewaySettings
 
 settings = GatewaySettings()
 configure_logging(SERVICE_NAME)
-uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+# Each worker process builds its own app (and broker consumer, database pool) from the environment.
+uvicorn.run(
+    "jdi_gateway.app:from_environment",
+    factory=True,
+    host=settings.host,
+    port=settings.port,
+    workers=settings.workers,
+    access_log=settings.access_log,
+    log_config=None,
+)

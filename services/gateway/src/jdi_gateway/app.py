@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from jdi_core.broker import make_broker, subscribe
 from jdi_core.db import ping
+from jdi_core.logs import configure_logging
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
@@ -61,3 +62,9 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app `python -m jdi_gateway` serves, built in each worker process from the environment."""
+    configure_logging(SERVICE_NAME)
+    return create_app(GatewaySettings())

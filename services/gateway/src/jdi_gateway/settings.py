@@ -10,10 +10,19 @@ class GatewaySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes serving the port (uvicorn workers), each with its own consumer and database pool: see the README.
+    workers: int = Field(1, ge=1)
+    # One JSON log line per request (uvicorn's access log); each request's span carries the same and more.
+    access_log: bool = True
     group_id: str = "jdi-gateway"
     # Created (hashed) with every scope at start-up so a fresh deployment can mint further keys.
     bootstrap_api_key: SecretStr | None = None
+    # A verified API key is trusted this long without asking the database again; a revocation through
+    # another worker or instance takes effect within it (0: every request asks the database).
+    api_key_cache_s: float = Field(10.0, ge=0)
     cors_origins: list[str] = Field(default_factory=list)
+    # /v1/stats counts every document: its answer is reused this long (the read model lags events anyway).
+    stats_cache_s: float = Field(2.0, ge=0)
     max_upload_bytes: int = Field(MAX_DOCUMENT_BYTES, le=MAX_DOCUMENT_BYTES)
     embedding_url: str = "http://127.0.0.1:8002"
     search_timeout_s: float = 5.0

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jdi_contracts.events import Topic
 from jdi_core.broker import Handler, Publish, event_publisher, make_broker
 from jdi_core.db import make_engine
+from jdi_gateway.auth.key_cache import CachedApiKeys
 from jdi_gateway.handlers import ProjectionHandlers
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import ApiKeys, AuditLog, ProjectionWriter, ReadModel, SearchLog
@@ -64,8 +65,10 @@ def wire(
     return Wiring(
         settings=settings,
         engine=engine,
-        read_model=PostgresReadModel(engine) if read_model is None else read_model,
-        api_keys=PostgresApiKeys(engine) if api_keys is None else api_keys,
+        read_model=PostgresReadModel(engine, stats_cache_s=settings.stats_cache_s)
+        if read_model is None
+        else read_model,
+        api_keys=CachedApiKeys(PostgresApiKeys(engine) if api_keys is None else api_keys, settings.api_key_cache_s),
         audit_log=PostgresAuditLog(engine) if audit_log is None else audit_log,
         search_log=PostgresSearchLog(engine) if search_log is None else search_log,
         publish=publish,

@@ -1,5 +1,8 @@
 """Typed FastAPI dependencies giving routes the ports `wire` made; unit tests override any of them
-with `app.dependency_overrides` or pass fakes to `create_app`."""
+with `app.dependency_overrides` or pass fakes to `create_app`.
+
+They are `async def` although they never wait: FastAPI runs a plain `def` dependency in a thread pool,
+a thread hand-off per dependency per request."""
 
 from typing import Annotated
 
@@ -12,7 +15,7 @@ from jdi_gateway.store.port import ApiKeys, AuditLog, ReadModel, SearchLog
 from jdi_gateway.wiring import Wiring
 
 
-def wiring(request: Request) -> Wiring:
+async def wiring(request: Request) -> Wiring:
     """The one object create_app keeps on the application."""
     wired: Wiring = request.app.state.wiring
     return wired
@@ -21,35 +24,35 @@ def wiring(request: Request) -> Wiring:
 Wired = Annotated[Wiring, Depends(wiring)]
 
 
-def settings(wired: Wired) -> GatewaySettings:
+async def settings(wired: Wired) -> GatewaySettings:
     return wired.settings
 
 
-def read_model(wired: Wired) -> ReadModel:
+async def read_model(wired: Wired) -> ReadModel:
     return wired.read_model
 
 
-def api_keys(wired: Wired) -> ApiKeys:
+async def api_keys(wired: Wired) -> ApiKeys:
     return wired.api_keys
 
 
-def audit_log(wired: Wired) -> AuditLog:
+async def audit_log(wired: Wired) -> AuditLog:
     return wired.audit_log
 
 
-def search_log(wired: Wired) -> SearchLog:
+async def search_log(wired: Wired) -> SearchLog:
     return wired.search_log
 
 
-def publish(wired: Wired) -> Publish:
+async def publish(wired: Wired) -> Publish:
     return wired.publish
 
 
-def embedding_client(wired: Wired) -> httpx.AsyncClient:
+async def embedding_client(wired: Wired) -> httpx.AsyncClient:
     return wired.embedding_client
 
 
-def analysis_client(wired: Wired) -> httpx.AsyncClient:
+async def analysis_client(wired: Wired) -> httpx.AsyncClient:
     return wired.analysis_client
 
 

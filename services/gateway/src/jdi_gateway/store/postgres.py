@@ -9,9 +9,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jdi_gateway.store.port import ApiKey, Change, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.recent import Recent
 from jdi_gateway.store.tables import api_keys, applied_events, audit_log, documents, search_log
 
 DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
+# A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database.
+LISTED_COLUMNS = [column for column in DOCUMENT_COLUMNS if column.name not in ("record", "analysis", "rejection")]
 not_alias = documents.c.canonical_document_id.is_(None)
 live = and_(documents.c.deleted_at.is_(None), not_alias)
 # An alias of an alias: the canonical document was deleted and its id filed under another since.
@@ -48,13 +51,21 @@ def status_is(status: str) -> ColumnElement[bool]:
     return and_(conditions[position][1], *(not_(earlier) for _, earlier in conditions[:position]))
 
 
+def autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for single-statement reads: no BEGIN and ROLLBACK round trips around each one."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 class PostgresReadModel:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, stats_cache_s: float = 0) -> None:
         self._engine = engine
+        self._reads = autocommit(engine)
+        # Three scans of every document: shared by the requests of the next `stats_cache_s` seconds.
+        self._stats = Recent(self._count, stats_cache_s)
 
     async def document(self, document_id: str) -> DocumentRow | None:
         found: DocumentRow | None = None
-        async with self._engine.connect() as connection:
+        async with self._reads.connect() as connection:
             for _ in range(MAX_ALIAS_HOPS):
                 query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id)
                 row = (await connection.execute(query)).first()
@@ -69,7 +80,7 @@ class PostgresReadModel:
     async def list_documents(
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
-        query = select(*DOCUMENT_COLUMNS).where(not_alias)
+        query = select(*LISTED_COLUMNS).where(not_alias)
         if not where.include_deleted and where.status != "deleted":
             query = query.where(live)
         if where.status is not None:
@@ -93,11 +104,14 @@ class PostgresReadModel:
                 )
             )
         query = query.order_by(documents.c.created_at.desc(), documents.c.document_id.desc()).limit(limit)
-        async with self._engine.connect() as connection:
+        async with self._reads.connect() as connection:
             rows = (await connection.execute(query)).all()
         return [DocumentRow(**row._mapping) for row in rows]
 
     async def stats(self) -> ReadModelStats:
+        return await self._stats.get()
+
+    async def _count(self) -> ReadModelStats:
         totals = select(
             func.count().filter(live).label("documents"),
             func.count().filter(live, documents.c.parsed_at.is_not(None)).label("parsed"),
@@ -109,7 +123,7 @@ class PostgresReadModel:
             func.count().filter(documents.c.deleted_at.is_not(None), not_alias).label("deleted"),
             func.avg(documents.c.quality_score).filter(live).label("mean_quality"),
         )
-        async with self._engine.connect() as connection:
+        async with self._reads.connect() as connection:
             row = (await connection.execute(totals)).one()
             by_language = await _counts(connection, documents.c.language)
             by_classification = await _counts(connection, documents.c.classification)
@@ -151,6 +165,7 @@ class PostgresProjectionWriter:
 class PostgresApiKeys:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = autocommit(engine)
 
     async def add(self, key_id: str, name: str, secret_sha256: str, scopes: list[str]) -> None:
         async with self._engine.begin() as connection:
@@ -164,7 +179,7 @@ class PostgresApiKeys:
         query = select(api_keys.c.key_id, api_keys.c.name, api_keys.c.scopes).where(
             api_keys.c.secret_sha256 == secret_sha256, api_keys.c.revoked_at.is_(None)
         )
-        async with self._engine.connect() as connection:
+        async with self._reads.connect() as connection:
             row = (await connection.execute(query)).first()
         return ApiKey(row.key_id, row.name, tuple(row.scopes), revoked=False) if row else None
 
