@@ -41,13 +41,14 @@ async def test_listing_filters_and_pages_newest_first(api, fakes) -> None:
 
 
 async def test_a_document_shows_its_stages_and_analysis(api, fakes) -> None:
+    analysis = ANALYSIS | {"document_id": "d1"}
     fakes.read_model.add(
-        "d1", parsed_at=T0, version=2, embedded_version=2, analyzed_version=1, analysis={"skills": []}, title="Chef"
+        "d1", parsed_at=T0, version=2, embedded_version=2, analyzed_version=1, analysis=analysis, title="Chef"
     )
     document = (await api.get("/v1/documents/d1")).json()
     assert (document["status"], document["title"]) == ("embedded", "Chef")
     assert document["stages"]["analyzed"] == {"done": False, "at": None, "version": 1, "detail": None}
-    assert (await api.get("/v1/documents/d1/analysis")).json() == {"skills": []}
+    assert (await api.get("/v1/documents/d1/analysis")).json() == analysis
 
     fakes.read_model.add("d2", parsed_at=T0, version=1)
     not_analyzed = await api.get("/v1/documents/d2/analysis")

@@ -4,26 +4,29 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from jdi_contracts.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
+from jdi_contracts.events import Analyzed, DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
 from jdi_contracts.identity import document_id_for
 from jdi_core.telemetry import current_trace_id
 from jdi_gateway.api.dependencies import AuditLogPort, Publisher, ReadModelPort, Settings
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.models import (
+    NO_NUL,
     Accepted,
     DeleteAccepted,
+    DocumentId,
     DocumentPage,
     DocumentSummary,
     DocumentView,
     SubmitJson,
 )
+from jdi_gateway.api.openapi import responses
 from jdi_gateway.api.status import stages_of, status_of
 from jdi_gateway.api.uploads import check_upload
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
@@ -43,7 +46,7 @@ SUBMIT_BODY = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
-                        "source_reference": {"type": "string", "maxLength": 500},
+                        "source_reference": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
                     },
                 }
             },
@@ -59,6 +62,7 @@ SUBMIT_BODY = {
     response_model=Accepted,
     summary="Submit a document: a multipart `file`, or JSON with `text` or `content_base64`",
     openapi_extra=SUBMIT_BODY,
+    responses=responses(400, 413, 415),
 )
 async def submit_document(
     request: Request,
@@ -98,6 +102,8 @@ async def _submitted_multipart(request: Request, caller: Caller, limit: int) -> 
         if not isinstance(file, UploadFile):
             raise ApiError(422, "invalid_request", "The multipart body needs a `file` part.")
         reference = form.get("source_reference")
+        if isinstance(reference, str) and (len(reference) > 500 or "\x00" in reference):
+            raise ApiError(422, "invalid_request", "`source_reference` is up to 500 characters, without NUL.")
         content = await file.read(limit + 1)
         upload = check_upload(file.filename or "", content, limit)
         return _submitted(
@@ -121,13 +127,8 @@ async def _submitted_json(request: Request, caller: Caller, limit: int) -> Submi
         raise RequestValidationError(error.errors()) from None
     if (body.text is None) == (body.content_base64 is None):
         raise ApiError(422, "invalid_request", "Send exactly one of `text` and `content_base64`.")
-    if body.text is not None:
-        content = body.text.encode("utf-8")
-    else:
-        try:
-            content = base64.b64decode(body.content_base64 or "", validate=True)
-        except binascii.Error:
-            raise ApiError(422, "invalid_request", "`content_base64` is not valid base64.") from None
+    # The model's pattern admits only valid base64.
+    content = body.text.encode("utf-8") if body.text is not None else base64.b64decode(body.content_base64 or "")
     upload = check_upload(body.file_name, content, limit)
     return _submitted(
         caller,
@@ -155,32 +156,35 @@ def _submitted(
     metadata: dict[str, str],
 ) -> Submitted:
     reference = source_reference or f"sha256:{sha256}"
-    return Submitted(
-        document_id=document_id_for(source_system, reference),
-        source_system=source_system,
-        source_reference=reference,
-        file_name=file_name,
-        media_type=media_type,
-        size=len(content),
-        sha256=sha256,
-        text=content.decode("utf-8") if as_text else None,
-        content_base64=None if as_text else base64.b64encode(content).decode(),
-        submitted_by=f"api-key:{caller.key_id}",
-        metadata=metadata,
-    )
+    try:
+        return Submitted(
+            document_id=document_id_for(source_system, reference),
+            source_system=source_system,
+            source_reference=reference,
+            file_name=file_name,
+            media_type=media_type,
+            size=len(content),
+            sha256=sha256,
+            text=content.decode("utf-8") if as_text else None,
+            content_base64=None if as_text else base64.b64encode(content).decode(),
+            submitted_by=f"api-key:{caller.key_id}",
+            metadata=metadata,
+        )
+    except ValidationError as error:  # a multipart part the contract bounds, e.g. an over-long media type
+        raise RequestValidationError(error.errors()) from None
 
 
-@router.get("", response_model=DocumentPage, summary="List documents, newest first")
+@router.get("", response_model=DocumentPage, summary="List documents, newest first", responses=responses(400))
 async def list_documents(
     read_model: ReadModelPort,
-    language: str | None = None,
-    classification: Annotated[str | None, Query(description='e.g. "EX-01"')] = None,
-    group: Annotated[str | None, Query(description='classification group, e.g. "EX"')] = None,
-    department: str | None = None,
-    title: Annotated[str | None, Query(max_length=200, description="words in the title")] = None,
+    language: Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description='"en", "fr"')] = None,
+    classification: Annotated[str | None, Query(max_length=50, pattern=NO_NUL, description='e.g. "EX-01"')] = None,
+    group: Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description='e.g. "EX"')] = None,
+    department: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
+    title: Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="words in the title")] = None,
     include_deleted: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=500, description="`next_cursor` of the page before")] = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
 ) -> DocumentPage:
     where = DocumentFilter(language, classification, group, department, title, include_deleted)
@@ -191,9 +195,14 @@ async def list_documents(
     return DocumentPage(items=[_summary(row) for row in page], next_cursor=next_cursor)
 
 
-@router.get("/{document_id}", response_model=DocumentView, summary="A document with its stage statuses")
+@router.get(
+    "/{document_id}",
+    response_model=DocumentView,
+    summary="A document with its stage statuses",
+    responses=responses(404),
+)
 async def get_document(
-    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+    document_id: DocumentId, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
 ) -> DocumentView:
     row = await _row(read_model, document_id)
     return DocumentView(
@@ -209,19 +218,29 @@ async def get_document(
     )
 
 
-@router.get("/{document_id}/analysis", summary="Skills, quality, inclusive-language findings, compliance")
+@router.get(
+    "/{document_id}/analysis",
+    summary="Skills, quality, inclusive-language findings, compliance",
+    responses=responses(404),
+)
 async def get_analysis(
-    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
-) -> dict[str, Any]:
+    document_id: DocumentId, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> Analyzed:
     row = await _row(read_model, document_id)
     if row.analysis is None:
         raise ApiError(404, "not_analyzed", f"Document {document_id} has no analysis yet.")
-    return row.analysis
+    return Analyzed.model_validate(row.analysis)
 
 
-@router.delete("/{document_id}", status_code=202, response_model=DeleteAccepted)
+@router.delete(
+    "/{document_id}",
+    status_code=202,
+    response_model=DeleteAccepted,
+    summary="Delete a document everywhere; `deleted` once every service has removed it",
+    responses=responses(404),
+)
 async def delete_document(
-    document_id: str,
+    document_id: DocumentId,
     read_model: ReadModelPort,
     publish: Publisher,
     audit_log: AuditLogPort,
@@ -265,6 +284,10 @@ def _encode_cursor(row: DocumentRow) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         created_at, document_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created_at), str(document_id)
+        after = datetime.fromisoformat(created_at), document_id
     except (ValueError, TypeError, binascii.Error):
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
+        after = None
+    # The database compares only with a time-zone-aware time and a text without NUL.
+    if after is None or after[0].tzinfo is None or not isinstance(after[1], str) or "\x00" in after[1]:
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
+    return after

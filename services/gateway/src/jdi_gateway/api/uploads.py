@@ -18,8 +18,8 @@ class Upload:
 
 def check_upload(file_name: str, content: bytes, max_bytes: int) -> Upload:
     name = PurePath(file_name.replace("\\", "/")).name.strip()
-    if not name:
-        raise ApiError(422, "invalid_request", "A file name is required.")
+    if not name or len(name) > 255 or "\x00" in name:
+        raise ApiError(422, "invalid_request", "A file name of 1 to 255 characters, without NUL, is required.")
     if not content.strip():
         raise ApiError(422, "empty_document", "The document is empty.")
     if len(content) > max_bytes:
