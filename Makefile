@@ -10,7 +10,7 @@ export UV_PYTHON := python3.11
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: help install infra-up infra-down up down status lint format unit test packages audit bench bench-compare contracts compose-up
+.PHONY: help install infra-up infra-down up down status lint format unit test packages audit bench fuzz bench-compare contracts compose-up
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -87,6 +87,10 @@ bench: install infra-up ## Run every benchmark in tests/performance (local Kafka
 	for bench in tests/performance/bench_*.py; do \
 		echo "== $$bench"; $(UV) run --no-sync python "$$bench"; \
 	done
+
+fuzz: install infra-up ## Schemathesis over the running stack, longer than in `make test` and with a random seed
+	@set -e; source deploy/local/env.sh >/dev/null; export ZIPKIN_URL="$${ZIPKIN_URL:-$$(bash deploy/local/zipkin.sh url)}"; \
+	FUZZ_SEED=random FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} bash deploy/local/run-tests.sh -q tests/e2e/test_api_fuzz.py
 
 bench-compare: ## Compare the newest bench-results/ with tests/performance/baseline/ (a report, not a gate)
 	$(UV) run --no-sync python tests/performance/compare.py tests/performance/baseline bench-results

@@ -127,7 +127,7 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
     assert stats["by_language"] == {"en": 12, "fr": 11}
 
     invalid = await client.get("/v1/documents", params={"cursor": "not-a-cursor"})
-    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_cursor")
+    assert (invalid.status_code, invalid.json()["code"]) == (422, "invalid_request")
     missing = await client.get("/v1/documents/doc-nope")
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
 

@@ -17,6 +17,7 @@ from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import ApiKey, DocumentFilter, DocumentRow, ReadModelStats
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
+EMPTY_SEARCH = {"model_id": "m", "collection": "c", "page": 1, "page_size": 10, "results": [], "has_more": False}
 
 
 class InMemoryReadModel:
@@ -132,7 +133,7 @@ class Fakes:
     search_log: RecordingLog = field(default_factory=RecordingLog)
     published: list[CloudEvent[Any]] = field(default_factory=list)
     # What the embedding and analysis services answer, per request; the requests they got.
-    embedding: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(200, json={"results": []})
+    embedding: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(200, json=EMPTY_SEARCH)
     analysis: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(404, json={})
     calls: list[httpx.Request] = field(default_factory=list)
 

@@ -8,6 +8,22 @@ from jdi_gateway.api.dependencies import read_model
 from .conftest import ADMIN_KEY as ADMIN
 from .conftest import T0, InMemoryReadModel
 
+ANALYSIS = {
+    "version": 1,
+    "skills": [
+        {
+            "uri": "http://data.europa.eu/esco/skill/s1",
+            "label": "cook",
+            "confidence": 0.9,
+            "section": "duties",
+            "evidence": "cooks",
+        }
+    ],
+    "quality": {"score": 70.0, "components": []},
+    "findings": [],
+    "compliance": [],
+}
+
 
 async def test_listing_filters_and_pages_newest_first(api, fakes) -> None:
     for minute in range(5):
@@ -37,17 +53,19 @@ async def test_listing_filters_and_pages_newest_first(api, fakes) -> None:
         "updated_at": None,
     }
     invalid = await api.get("/v1/documents", params={"cursor": "nope"})
-    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid_cursor")
+    assert (invalid.status_code, invalid.json()["code"]) == (422, "invalid_request")
 
 
 async def test_a_document_shows_its_stages_and_analysis(api, fakes) -> None:
+    analysis = ANALYSIS | {"document_id": "d1"}
     fakes.read_model.add(
-        "d1", parsed_at=T0, version=2, embedded_version=2, analyzed_version=1, analysis={"skills": []}, title="Chef"
+        "d1", parsed_at=T0, version=2, embedded_version=2, analyzed_version=1, analysis=analysis, title="Chef"
     )
     document = (await api.get("/v1/documents/d1")).json()
     assert (document["status"], document["title"]) == ("embedded", "Chef")
     assert document["stages"]["analyzed"] == {"done": False, "at": None, "version": 1, "detail": None}
-    assert (await api.get("/v1/documents/d1/analysis")).json() == {"skills": []}
+    shown = (await api.get("/v1/documents/d1/analysis")).json()
+    assert (shown["document_id"], shown["skills"][0]["label"], shown["quality"]["score"]) == ("d1", "cook", 70.0)
 
     fakes.read_model.add("d2", parsed_at=T0, version=1)
     not_analyzed = await api.get("/v1/documents/d2/analysis")
@@ -81,12 +99,33 @@ async def test_json_text_is_published_as_text_and_bad_bodies_publish_nothing(api
     assert fakes.published[0].data.text == "# Analyst"
 
     both = await api.post("/v1/documents", json={"file_name": "a.md", "text": "x", "content_base64": "eA=="})
+    null = await api.post("/v1/documents", json={"file_name": "a.md", "text": "x", "content_base64": None})
+    not_base64 = await api.post("/v1/documents", json={"file_name": "a.docx", "content_base64": "e A"})
     plain = await api.post("/v1/documents", content=b"x", headers={"content-type": "text/plain"})
-    assert [(r.status_code, r.json()["code"]) for r in (both, plain)] == [
+    assert [(r.status_code, r.json()["code"]) for r in (both, null, not_base64, plain)] == [
+        (422, "invalid_request"),
+        (422, "invalid_request"),
         (422, "invalid_request"),
         (415, "unsupported_media_type"),
     ]
     assert len(fakes.published) == 1
+
+
+async def test_a_multipart_upload_takes_only_its_fields_and_a_document_type(api, fakes) -> None:
+    extra = await api.post("/v1/documents", files={"file": ("a.txt", b"Chef", "text/plain")}, data={"x": "1"})
+    image = await api.post("/v1/documents", files={"file": ("a.png", b"\x89PNG\r\n", "image/png")})
+    binary = await api.post("/v1/documents", files={"file": ("a.txt", b"\x00\x01\x02", "text/plain")})
+    assert [(r.status_code, r.json()["code"]) for r in (extra, image, binary)] == [
+        (422, "invalid_request"),
+        (415, "unsupported_media_type"),
+        (415, "unsupported_media_type"),
+    ]
+    assert fakes.published == []
+
+    # A declared document type vouches for a name whose extension says nothing.
+    vouched = await api.post("/v1/documents", files={"file": ("export.job", b"Chef", "text/plain; charset=utf-8")})
+    assert vouched.status_code == 202
+    assert fakes.published[0].data.file_name == "export.job"
 
 
 async def test_a_delete_is_requested_only_for_a_known_document(api, fakes) -> None:
@@ -132,12 +171,14 @@ async def test_a_dependency_override_replaces_the_read_model(api, fakes) -> None
 
 
 async def test_an_alias_answers_with_its_canonical_document_and_is_not_listed(api, fakes) -> None:
-    fakes.read_model.add("canonical", parsed_at=T0, version=2, title="Chef", analysis={"skills": []})
+    fakes.read_model.add(
+        "canonical", parsed_at=T0, version=2, title="Chef", analysis=ANALYSIS | {"document_id": "canonical"}
+    )
     fakes.read_model.add("upstream-id", minutes=1, canonical_document_id="canonical", filed_at=T0)
 
     document = (await api.get("/v1/documents/upstream-id")).json()
     assert (document["document_id"], document["title"], document["version"]) == ("canonical", "Chef", 2)
-    assert (await api.get("/v1/documents/upstream-id/analysis")).json() == {"skills": []}
+    assert (await api.get("/v1/documents/upstream-id/analysis")).json()["document_id"] == "canonical"
     listed = (await api.get("/v1/documents")).json()["items"]
     assert [item["document_id"] for item in listed] == ["canonical"]
 

@@ -51,4 +51,27 @@ async def test_invalid_parameters_list_what_is_wrong() -> None:
 
 async def test_unknown_routes_are_problems_too() -> None:
     response = await call(app_raising(ApiError(500, "unused", "")), "/nowhere")
-    assert (response.status_code, response.json()["code"]) == (404, "http_404")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+async def test_a_method_the_path_does_not_take_is_405_naming_every_method_it_does() -> None:
+    app = app_raising(ApiError(500, "unused", ""))
+
+    @app.delete("/boom")
+    async def delete_boom() -> None:
+        return None
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client:
+        response = await client.put("/boom")
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+    assert response.headers["allow"] == "DELETE, GET"
+
+
+async def test_an_unexpected_error_is_a_500_problem_that_tells_nothing_of_it() -> None:
+    app = app_raising(RuntimeError("secret detail"))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+        response = await client.get("/boom")
+    assert (response.status_code, response.headers["content-type"]) == (500, "application/problem+json")
+    assert response.json()["code"] == "internal_error"
+    assert "secret" not in response.text

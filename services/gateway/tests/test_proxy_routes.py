@@ -17,12 +17,31 @@ COMPARISON = {
 }
 
 
+RESULT = {
+    "document_id": "d1",
+    "version": 1,
+    "title": "Director",
+    "classification": "EX-01",
+    "level": "01",
+    "language": "fr",
+    "department": None,
+    "job_number": None,
+    "score": 0.03,
+    "highlights": [{"section_key": "general", "heading": "General", "text": "Leads.", "chunk_index": 0, "score": 0.03}],
+}
+
+
+def search_page(*results: dict[str, object]) -> dict[str, object]:
+    page = {"model_id": "m", "collection": "c", "page": 1, "page_size": 5}
+    return page | {"results": list(results), "has_more": False}
+
+
 async def test_search_sends_the_filters_and_logs_the_query(api, fakes) -> None:
-    fakes.embedding = lambda request: httpx.Response(200, json={"results": [{"document_id": "d1"}], "total": 1})
+    fakes.embedding = lambda request: httpx.Response(200, json=search_page(RESULT))
 
     response = await api.get("/v1/search", params={"q": "budget", "language": "fr", "page_size": 5})
 
-    assert response.json() == {"results": [{"document_id": "d1"}], "total": 1}
+    assert response.json() == search_page(RESULT)
     [sent] = fakes.calls
     assert (sent.method, sent.url.path) == ("POST", "/internal/v1/search")
     assert json.loads(sent.content) == {"query": "budget", "filters": {"language": ["fr"]}, "page": 1, "page_size": 5}
@@ -62,5 +81,16 @@ async def test_skill_gap_and_career_paths_ask_the_analysis_service(api, fakes) -
 
 async def test_an_answer_of_the_wrong_shape_is_502(api, fakes) -> None:
     fakes.analysis = lambda request: httpx.Response(200, json={"left_id": "a"})
-    response = await api.get("/v1/compare", params={"left": "a", "right": "b"})
-    assert (response.status_code, response.json()["code"]) == (502, "analysis_failed")
+    fakes.embedding = lambda request: httpx.Response(200, json={"results": [{"document_id": "d1"}]})
+    compared = await api.get("/v1/compare", params={"left": "a", "right": "b"})
+    searched = await api.get("/v1/search", params={"q": "budget"})
+    assert [(r.status_code, r.json()["code"]) for r in (compared, searched)] == [
+        (502, "analysis_failed"),
+        (502, "search_failed"),
+    ]
+
+
+async def test_a_document_id_is_one_path_segment_of_the_internal_call(api, fakes) -> None:
+    fakes.embedding = lambda request: httpx.Response(200, json=search_page())
+    await api.get("/v1/documents/a%3Flimit=1%23/similar")
+    assert fakes.calls[0].url.raw_path.decode() == "/internal/v1/similar/a%3Flimit%3D1%23?limit=10"

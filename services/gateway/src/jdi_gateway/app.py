@@ -15,6 +15,7 @@ from jdi_core.telemetry import setup_telemetry
 from jdi_gateway.api import api_keys, comparisons, documents, search, stats
 from jdi_gateway.api.body_limit import BodySizeLimit
 from jdi_gateway.api.errors import install_error_handlers
+from jdi_gateway.api.openapi import install_problem_schema
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.handlers import SOURCE
 from jdi_gateway.settings import GatewaySettings
@@ -52,6 +53,7 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
     )
     app.state.wiring = wired  # read only through the typed dependencies in api/dependencies.py
     install_error_handlers(app)
+    install_problem_schema(app)
     # base64 in JSON is the largest legal encoding of a document: 4/3 of it, plus room for fields.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes * 4 // 3 + 64_000)
     if settings.cors_origins:

@@ -1,22 +1,25 @@
 """/v1/compare, skill gaps and career paths: computed by the analysis service over internal HTTP."""
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 from urllib.parse import quote
 
-import httpx
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from jdi_gateway.api.dependencies import AnalysisClient
-from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.internal import call_internal
+from jdi_gateway.api.models import DOCUMENT_ID, DocumentId, OtherDocumentId
+from jdi_gateway.api.openapi import responses
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 
 router = APIRouter(prefix="/v1", tags=["comparisons"])
 
-DocumentId = Annotated[str, Path(min_length=1, max_length=200)]
-OtherDocumentId = Annotated[str, Query(min_length=1, max_length=200)]
 Reader = Annotated[Caller, require(Scope.DOCUMENTS_READ)]
+# What the analysis service answers: its 404 as ours, its failure and absence as 502 and 503.
+ANALYSIS_ANSWERS = (404, 502, 503)
+OTHER_ID = "8a2d4c6e-1f3b-5d7a-9c0e-2b4d6f8a0c1e"
+ESCO = "http://data.europa.eu/esco/skill/"
 
 
 class Skill(BaseModel):
@@ -34,6 +37,41 @@ class SectionSimilarity(BaseModel):
 
 
 class Comparison(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "left_id": DOCUMENT_ID,
+                    "right_id": OTHER_ID,
+                    "method": "embedding-cosine",
+                    "overall_similarity": 0.82,
+                    "sections": [
+                        {"key": "general_accountability", "in_left": True, "in_right": True, "similarity": 0.88},
+                        {"key": "dimensions", "in_left": True, "in_right": False, "similarity": None},
+                    ],
+                    "shared_skills": [
+                        {
+                            "uri": ESCO + "manage-budgets",
+                            "label": "manage budgets",
+                            "confidence": 0.93,
+                            "section": "specific_accountabilities",
+                        }
+                    ],
+                    "left_only_skills": [],
+                    "right_only_skills": [
+                        {
+                            "uri": ESCO + "negotiate-agreements",
+                            "label": "negotiate agreements",
+                            "confidence": 0.81,
+                            "section": "specific_accountabilities",
+                        }
+                    ],
+                    "skill_overlap": 0.5,
+                }
+            ]
+        }
+    )
+
     left_id: str
     right_id: str
     method: str = Field(description="embedding-cosine, or term-cosine when embeddings are off")
@@ -52,7 +90,19 @@ class MissingSkill(BaseModel):
     importance: float = Field(description="match confidence weighted by the section asking for the skill")
 
 
+MISSING_EXAMPLE: JsonDict = {
+    "uri": ESCO + "negotiate-agreements",
+    "label": "negotiate agreements",
+    "section": "specific_accountabilities",
+    "importance": 0.81,
+}
+
+
 class SkillGap(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"from_id": DOCUMENT_ID, "to_id": OTHER_ID, "missing": [MISSING_EXAMPLE]}]}
+    )
+
     from_id: str
     to_id: str
     missing: list[MissingSkill]
@@ -68,35 +118,67 @@ class CareerStep(BaseModel):
 
 
 class CareerPaths(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_id": DOCUMENT_ID,
+                    "classification": "EX-01",
+                    "steps": [
+                        {
+                            "document_id": OTHER_ID,
+                            "title": "Executive Director, Business Solutions",
+                            "classification": "EX-02",
+                            "levels_up": 1,
+                            "similarity": 0.67,
+                            "gap": [MISSING_EXAMPLE],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     document_id: str
     classification: str | None = Field(description="null when the document has no classification")
     steps: list[CareerStep]
 
 
-Answer = TypeVar("Answer", bound=BaseModel)
-
-
-@router.get("/compare", summary="Two job descriptions side by side: section similarity, shared and unique skills")
+@router.get(
+    "/compare",
+    summary="Two job descriptions side by side: section similarity, shared and unique skills",
+    responses=responses(*ANALYSIS_ANSWERS),
+)
 async def compare(
     analysis: AnalysisClient,
     left: OtherDocumentId,
     right: OtherDocumentId,
     _: Reader,
 ) -> Comparison:
-    return await _ask_analysis(analysis, "/internal/v1/compare", {"left": left, "right": right}, Comparison)
+    params = {"left": left, "right": right}
+    return await call_internal(analysis, "analysis", "GET", "/internal/v1/compare", Comparison, params=params)
 
 
-@router.get("/documents/{document_id}/skill-gap", summary="Skills the target position asks for that this one does not")
+@router.get(
+    "/documents/{document_id}/skill-gap",
+    summary="Skills the target position asks for that this one does not",
+    responses=responses(*ANALYSIS_ANSWERS),
+)
 async def skill_gap(
     analysis: AnalysisClient,
     document_id: DocumentId,
     to: OtherDocumentId,
     _: Reader,
 ) -> SkillGap:
-    return await _ask_analysis(analysis, "/internal/v1/skill-gap", {"from": document_id, "to": to}, SkillGap)
+    params = {"from": document_id, "to": to}
+    return await call_internal(analysis, "analysis", "GET", "/internal/v1/skill-gap", SkillGap, params=params)
 
 
-@router.get("/documents/{document_id}/career-paths", summary="Positions one and two levels up, with their skill gaps")
+@router.get(
+    "/documents/{document_id}/career-paths",
+    summary="Positions one and two levels up, with their skill gaps",
+    responses=responses(*ANALYSIS_ANSWERS),
+)
 async def career_paths(
     analysis: AnalysisClient,
     document_id: DocumentId,
@@ -104,12 +186,4 @@ async def career_paths(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> CareerPaths:
     path = f"/internal/v1/career-paths/{quote(document_id, safe='')}"
-    return await _ask_analysis(analysis, path, {"limit": limit}, CareerPaths)
-
-
-async def _ask_analysis(analysis: httpx.AsyncClient, path: str, params: dict[str, Any], answer: type[Answer]) -> Answer:
-    response = await call_internal(analysis, "analysis", "GET", path, params=params)
-    try:
-        return answer.model_validate_json(response.content)
-    except ValidationError:
-        raise ApiError(502, "analysis_failed", "The analysis service answered in an unexpected shape.") from None
+    return await call_internal(analysis, "analysis", "GET", path, CareerPaths, params={"limit": limit})

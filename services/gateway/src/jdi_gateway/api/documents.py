@@ -1,39 +1,45 @@
 """/v1/documents: submit, read, list and delete job descriptions."""
 
 import base64
-import binascii
-import json
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from jdi_contracts.events import DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
+from jdi_contracts.events import Analyzed, DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
 from jdi_contracts.identity import document_id_for
 from jdi_core.telemetry import current_trace_id
 from jdi_gateway.api.dependencies import AuditLogPort, Publisher, ReadModelPort, Settings
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.models import (
+    NO_NUL,
     Accepted,
     DeleteAccepted,
+    DocumentId,
     DocumentPage,
     DocumentSummary,
     DocumentView,
     Status,
     SubmitJson,
 )
+from jdi_gateway.api.openapi import responses
 from jdi_gateway.api.status import stages_of, status_of
-from jdi_gateway.api.uploads import check_upload
+from jdi_gateway.api.uploads import ACCEPTED_MEDIA_TYPES, check_upload
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 from jdi_gateway.handlers import SOURCE
 from jdi_gateway.store.port import DocumentFilter, DocumentRow, ReadModel
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
+# A listing position: the creation time (microseconds since 1970, UTC) and id of the last document shown.
+CURSOR = r"^[0-9]{1,16}\.[^\x00]{1,200}$"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+
+MULTIPART_FIELDS = {"file", "source_reference"}
 SUBMIT_BODY = {
     "requestBody": {
         "required": True,
@@ -44,9 +50,11 @@ SUBMIT_BODY = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
-                        "source_reference": {"type": "string", "maxLength": 500},
+                        "source_reference": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
                     },
-                }
+                    "additionalProperties": False,
+                },
+                "encoding": {"file": {"contentType": ", ".join(ACCEPTED_MEDIA_TYPES)}},
             },
             "application/json": {"schema": SubmitJson.model_json_schema()},
         },
@@ -60,6 +68,7 @@ SUBMIT_BODY = {
     response_model=Accepted,
     summary="Submit a document: a multipart `file`, or JSON with `text` or `content_base64`",
     openapi_extra=SUBMIT_BODY,
+    responses=responses(400, 413, 415),
 )
 async def submit_document(
     request: Request,
@@ -98,9 +107,13 @@ async def _submitted_multipart(request: Request, caller: Caller, limit: int) -> 
         file = form.get("file")
         if not isinstance(file, UploadFile):
             raise ApiError(422, "invalid_request", "The multipart body needs a `file` part.")
+        if set(form.keys()) - MULTIPART_FIELDS:
+            raise ApiError(422, "invalid_request", "The multipart body takes only `file` and `source_reference`.")
         reference = form.get("source_reference")
+        if isinstance(reference, str) and (len(reference) > 500 or "\x00" in reference):
+            raise ApiError(422, "invalid_request", "`source_reference` is up to 500 characters, without NUL.")
         content = await file.read(limit + 1)
-        upload = check_upload(file.filename or "", content, limit)
+        upload = check_upload(file.filename or "", content, limit, file.content_type)
         return _submitted(
             caller,
             file_name=upload.file_name,
@@ -120,15 +133,8 @@ async def _submitted_json(request: Request, caller: Caller, limit: int) -> Submi
         body = SubmitJson.model_validate_json(raw)
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from None
-    if (body.text is None) == (body.content_base64 is None):
-        raise ApiError(422, "invalid_request", "Send exactly one of `text` and `content_base64`.")
-    if body.text is not None:
-        content = body.text.encode("utf-8")
-    else:
-        try:
-            content = base64.b64decode(body.content_base64 or "", validate=True)
-        except binascii.Error:
-            raise ApiError(422, "invalid_request", "`content_base64` is not valid base64.") from None
+    # The model's pattern admits only valid base64.
+    content = body.text.encode("utf-8") if body.text is not None else base64.b64decode(body.content_base64 or "")
     upload = check_upload(body.file_name, content, limit)
     return _submitted(
         caller,
@@ -156,33 +162,36 @@ def _submitted(
     metadata: dict[str, str],
 ) -> Submitted:
     reference = source_reference or f"sha256:{sha256}"
-    return Submitted(
-        document_id=document_id_for(source_system, reference),
-        source_system=source_system,
-        source_reference=reference,
-        file_name=file_name,
-        media_type=media_type,
-        size=len(content),
-        sha256=sha256,
-        text=content.decode("utf-8") if as_text else None,
-        content_base64=None if as_text else base64.b64encode(content).decode(),
-        submitted_by=f"api-key:{caller.key_id}",
-        metadata=metadata,
-    )
+    try:
+        return Submitted(
+            document_id=document_id_for(source_system, reference),
+            source_system=source_system,
+            source_reference=reference,
+            file_name=file_name,
+            media_type=media_type,
+            size=len(content),
+            sha256=sha256,
+            text=content.decode("utf-8") if as_text else None,
+            content_base64=None if as_text else base64.b64encode(content).decode(),
+            submitted_by=f"api-key:{caller.key_id}",
+            metadata=metadata,
+        )
+    except ValidationError as error:  # a multipart part the contract bounds, e.g. an over-long media type
+        raise RequestValidationError(error.errors()) from None
 
 
-@router.get("", response_model=DocumentPage, summary="List documents, newest first")
+@router.get("", response_model=DocumentPage, summary="List documents, newest first", responses=responses())
 async def list_documents(
     read_model: ReadModelPort,
-    language: str | None = None,
-    classification: Annotated[str | None, Query(description='e.g. "EX-01"')] = None,
-    group: Annotated[str | None, Query(description='classification group, e.g. "EX"')] = None,
-    department: str | None = None,
-    title: Annotated[str | None, Query(max_length=200, description="words in the title")] = None,
+    language: Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description='"en", "fr"')] = None,
+    classification: Annotated[str | None, Query(max_length=50, pattern=NO_NUL, description='e.g. "EX-01"')] = None,
+    group: Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description='e.g. "EX"')] = None,
+    department: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
+    title: Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="words in the title")] = None,
     status: Annotated[Status | None, Query(description="e.g. `failed`: the documents a service gave up on")] = None,
     include_deleted: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(pattern=CURSOR, description="`next_cursor` of the page before")] = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
 ) -> DocumentPage:
     where = DocumentFilter(language, classification, group, department, title, include_deleted, status)
@@ -200,9 +209,10 @@ async def list_documents(
     description="An id that jdi filed under another document (an alias: the same bytes again, or a new version "
     "of a document with the same job number and language) answers with that document, whose `document_id` is "
     "the canonical one; no redirect.",
+    responses=responses(404),
 )
 async def get_document(
-    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+    document_id: DocumentId, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
 ) -> DocumentView:
     row = await _row(read_model, document_id)
     return DocumentView(
@@ -218,19 +228,29 @@ async def get_document(
     )
 
 
-@router.get("/{document_id}/analysis", summary="Skills, quality, inclusive-language findings, compliance")
+@router.get(
+    "/{document_id}/analysis",
+    summary="Skills, quality, inclusive-language findings, compliance",
+    responses=responses(404),
+)
 async def get_analysis(
-    document_id: str, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
-) -> dict[str, Any]:
+    document_id: DocumentId, read_model: ReadModelPort, _: Caller = require(Scope.DOCUMENTS_READ)
+) -> Analyzed:
     row = await _row(read_model, document_id)
     if row.analysis is None:
         raise ApiError(404, "not_analyzed", f"Document {document_id} has no analysis yet.")
-    return row.analysis
+    return Analyzed.model_validate(row.analysis)
 
 
-@router.delete("/{document_id}", status_code=202, response_model=DeleteAccepted)
+@router.delete(
+    "/{document_id}",
+    status_code=202,
+    response_model=DeleteAccepted,
+    summary="Delete a document everywhere; `deleted` once every service has removed it",
+    responses=responses(404),
+)
 async def delete_document(
-    document_id: str,
+    document_id: DocumentId,
     read_model: ReadModelPort,
     publish: Publisher,
     audit_log: AuditLogPort,
@@ -267,13 +287,11 @@ def _summary(row: DocumentRow) -> DocumentSummary:
 
 
 def _encode_cursor(row: DocumentRow) -> str:
-    raw = json.dumps([row.created_at.isoformat(), row.document_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+    micros = (row.created_at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{row.document_id}"
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        created_at, document_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created_at), str(document_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
+    """Every value of the cursor's pattern is a position in the listing: the page after it."""
+    micros, document_id = cursor.split(".", 1)
+    return EPOCH + timedelta(microseconds=int(micros)), document_id

@@ -1,67 +1,225 @@
-"""Request and response bodies of the public API."""
+"""Request and response bodies of the /v1/documents routes, and the text constraint every route's input shares."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+
+from jdi_contracts.events import Filed, Parsed, Rejected
 
 Status = Literal["received", "parsed", "embedded", "analyzed", "complete", "rejected", "failed", "deleted"]
 
+# PostgreSQL text cannot hold NUL and no job description needs one: every text input refuses it (422).
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+DocumentId = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+OtherDocumentId = Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)]
+# Base64 as RFC 4648 writes it (standard alphabet, padded), so a bad encoding is a 422 at validation.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+DOCUMENT_ID = "3f1c2a9e-5b7d-5e21-9a0c-6c1e2f3a4b5d"
+SHA256 = "ad86ead353f2d13c5786800479ce898675782f17523d190db8561187a5aae07d"
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+SUMMARY_EXAMPLE: JsonDict = {
+    "document_id": DOCUMENT_ID,
+    "status": "complete",
+    "title": "Director, Business Analysis",
+    "language": "en",
+    "job_number": "103249",
+    "classification": "EX-01",
+    "department": "Public Works and Government Services Canada",
+    "version": 1,
+    "quality_score": 71.5,
+    "created_at": "2026-11-27T10:14:58Z",
+    "updated_at": "2026-11-27T10:15:03Z",
+}
+
 
 class SubmitJson(BaseModel):
-    file_name: str = Field(min_length=1, max_length=255)
-    text: str | None = Field(None, description="plain text or Markdown")
-    content_base64: str | None = Field(None, description="bytes of a .docx, .pdf, .html... file")
-    source_system: str = Field("gateway", min_length=1, max_length=100)
-    source_reference: str | None = Field(None, max_length=500, description="defaults to the content hash")
-    metadata: dict[str, str] = Field(default_factory=dict)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "file_name": "EX-01 Director, Business Analysis.txt",
+                    "text": "Director, Business Analysis\n\nGeneral Accountability\nThe Director leads ...",
+                    "source_system": "hr-archive",
+                    "source_reference": "2007/103249-en.txt",
+                    "metadata": {"language": "en"},
+                }
+            ],
+            "oneOf": [{"required": ["text"]}, {"required": ["content_base64"]}],
+        }
+    )
+
+    # Optional fields are absent or a string: null is refused, as the schema says (SkipJsonSchema hides it).
+    file_name: Text = Field(min_length=1, max_length=255)
+    text: Text | SkipJsonSchema[None] = Field(None, description="plain text or Markdown")
+    content_base64: Annotated[str, StringConstraints(pattern=BASE64)] | SkipJsonSchema[None] = Field(
+        None, description="bytes of a .docx, .pdf, .html... file"
+    )
+    source_system: Text = Field("gateway", min_length=1, max_length=100)
+    source_reference: Annotated[Text, StringConstraints(max_length=500)] | SkipJsonSchema[None] = Field(
+        None, description="defaults to the content hash"
+    )
+    metadata: dict[Text, Text] = Field(default_factory=dict, description="hints for ingestion, e.g. language")
+
+    @model_validator(mode="after")
+    def one_content_and_no_nulls(self) -> Self:
+        if any(getattr(self, name) is None for name in self.model_fields_set):
+            raise ValueError("Leave out a field rather than send null.")
+        if (self.text is None) == (self.content_base64 is None):
+            raise ValueError("Send exactly one of `text` and `content_base64`.")
+        return self
 
 
 class Accepted(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_id": DOCUMENT_ID,
+                    "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+                    "status": "received",
+                    "status_url": f"https://jdi.example.org/v1/documents/{DOCUMENT_ID}",
+                    "trace_id": TRACE_ID,
+                }
+            ]
+        }
+    )
+
     document_id: str
-    submission_id: str
+    submission_id: str = Field(description="id of the submitted event")
     status: Status
     status_url: str
-    trace_id: str | None
+    trace_id: str | None = Field(description="the upload's trace: every service's spans for this document")
+
+
+class Failure(BaseModel):
+    """Why a document is failed: the service that gave up on it, never the error's text."""
+
+    stage: str = Field(description='the service, e.g. "embedding"')
+    reason: str = Field(description="the error's type")
+    topic: str = Field(description="the topic of the message given up on")
+    attempts: int
 
 
 class Stage(BaseModel):
     done: bool
     at: datetime | None = None
     version: int | None = None
-    detail: dict[str, Any] | None = None
+    detail: Rejected | Filed | Failure | None = Field(
+        None, description="why, for the rejected, filed and failed stages"
+    )
 
 
 class DocumentSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [SUMMARY_EXAMPLE]})
+
     document_id: str
     status: Status
     title: str | None
     language: str | None
     job_number: str | None
-    classification: str | None
+    classification: str | None = Field(description='group and level, e.g. "EX-01"')
     department: str | None
     version: int | None
-    quality_score: float | None
+    quality_score: float | None = Field(description="0-100, once analysed")
     created_at: datetime
     updated_at: datetime
 
 
+def _stage(done: bool, at: str | None, version: int | None = None) -> JsonDict:
+    return {"done": done, "at": at, "version": version, "detail": None}
+
+
 class DocumentView(DocumentSummary):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **SUMMARY_EXAMPLE,
+                    "trace_id": TRACE_ID,
+                    "file_name": "EX-01 Director, Business Analysis.txt",
+                    "source_reference": "2007/103249-en.txt",
+                    "translation_of": None,
+                    "redactions": 1,
+                    "stages": {
+                        "received": _stage(True, "2026-11-27T10:14:58Z"),
+                        "parsed": _stage(True, "2026-11-27T10:15:00Z", 1),
+                        "embedded": _stage(True, "2026-11-27T10:15:02Z", 1),
+                        "analyzed": _stage(True, "2026-11-27T10:15:03Z", 1),
+                        "rejected": _stage(False, None),
+                        "filed": _stage(False, None),
+                        "failed": _stage(False, None),
+                        "deleted": _stage(False, None),
+                    },
+                    "rejection": None,
+                    "record": {
+                        "document_id": DOCUMENT_ID,
+                        "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+                        "version": 1,
+                        "sha256": SHA256,
+                        "source_reference": "2007/103249-en.txt",
+                        "file_name": "EX-01 Director, Business Analysis.txt",
+                        "media_type": "text/plain",
+                        "language": "en",
+                        "job_number": "103249",
+                        "position_number": None,
+                        "classification": {"group": "EX", "level": "01", "code": "EX-01"},
+                        "title": "Director, Business Analysis",
+                        "department": "Public Works and Government Services Canada",
+                        "fields": {"reports_to": "Director General, Business Solutions"},
+                        "sections": [
+                            {
+                                "key": "general_accountability",
+                                "heading": "GENERAL ACCOUNTABILITY",
+                                "text": "The Director, Business Analysis is accountable for ...",
+                            }
+                        ],
+                        "redactions": 1,
+                        "warnings": [],
+                        "translation_of": None,
+                    },
+                }
+            ]
+        }
+    )
+
     trace_id: str | None
     file_name: str | None
     source_reference: str | None
-    translation_of: str | None
-    redactions: int | None
-    stages: dict[str, Stage]
-    rejection: dict[str, Any] | None
-    record: dict[str, Any] | None
+    translation_of: str | None = Field(description="document id of the other-language form")
+    redactions: int | None = Field(description="personal data replaced by placeholders")
+    stages: dict[str, Stage] = Field(
+        description="received, parsed, embedded, analyzed, rejected, filed, failed, deleted"
+    )
+    rejection: Rejected | None = Field(description="why, while the document is rejected")
+    record: Parsed | None = Field(description="the parsed record; none before parsing and after deletion")
 
 
 class DocumentPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [SUMMARY_EXAMPLE],
+                    "next_cursor": "WyIyMDI2LTExLTI3VDEwOjE0OjU4KzAwOjAwIiwgIjNmMWMyYTllIl0=",
+                }
+            ]
+        }
+    )
+
     items: list[DocumentSummary]
-    next_cursor: str | None
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class DeleteAccepted(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"document_id": DOCUMENT_ID, "status": "delete_requested"}]}
+    )
+
     document_id: str
     status: Literal["delete_requested"] = "delete_requested"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import Depends, Header
+from fastapi import Depends, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from jdi_gateway.api.dependencies import ApiKeysPort
 from jdi_gateway.api.errors import ApiError
@@ -42,17 +43,20 @@ async def ensure_bootstrap_key(keys: ApiKeys, secret: str) -> None:
     await keys.add("bootstrap", "bootstrap", hash_secret(secret), [scope.value for scope in Scope])
 
 
+# Security schemes rather than plain headers, so the OpenAPI document tells clients how to authenticate.
+API_KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key's secret")
+BEARER = HTTPBearer(auto_error=False, description="the same secret as `Authorization: Bearer <secret>`")
+
+
 def require(scope: Scope) -> Any:
     """A FastAPI dependency (`Depends` is typed Any) giving the caller whose API key holds `scope`."""
 
     async def authorised_caller(
         keys: ApiKeysPort,
-        x_api_key: Annotated[str | None, Header()] = None,
-        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Security(API_KEY_HEADER)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
     ) -> Caller:
-        secret = x_api_key
-        if secret is None and authorization and authorization.lower().startswith("bearer "):
-            secret = authorization[7:].strip()
+        secret = x_api_key or (bearer.credentials if bearer else None)
         if not secret:
             raise ApiError(401, "unauthenticated", "Send an API key in X-API-Key or Authorization: Bearer.")
         key = await keys.active_key(hash_secret(secret))
