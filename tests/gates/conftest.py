@@ -57,3 +57,20 @@ def gate_module() -> Callable[[str], ModuleType]:
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    """promtool from Debian's prometheus package, installed by the local script when missing."""
+    script = Path(__file__).resolve().parents[2] / "deploy" / "local" / "prometheus.sh"
+    installed = subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
+        ["bash", str(script), "install"],  # noqa: S607 - bash from PATH, as `make` runs it
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    path = shutil.which("promtool")
+    if installed.returncode != 0 or path is None:
+        pytest.fail(f"promtool could not be installed:\n{installed.stderr[-4000:]}", pytrace=False)
+    return path
