@@ -82,6 +82,9 @@ TARGETS = {
     "target_projection_events_per_second": 2000,
 }
 
+# Measured again with tracing off; healthz (never traced) shows the machine's drift between the runs.
+TRACING_ROUTES = ("healthz", "list", "detail", "search")
+
 # wrk runs this script: each request takes the next of the route's paths; at the end one JSON line.
 WRK_SCRIPT = """
 local paths = {%s}
@@ -270,17 +273,39 @@ def routes(ids: list[str]) -> dict[str, list[str]]:
     }
 
 
-def measure(gateway: str, paths: dict[str, list[str]], work: Path) -> dict[str, dict[str, dict[str, float]]]:
+def measure(
+    gateway: str, paths: dict[str, list[str]], work: Path, connections_measured: tuple[int, ...] = CONNECTIONS
+) -> dict[str, dict[str, dict[str, float]]]:
     for route_paths in paths.values():  # warm up: connections, caches, first-call imports
         httpx.get(f"{gateway}{route_paths[0]}", headers={"X-API-Key": API_KEY}, timeout=30).raise_for_status()
     results: dict[str, dict[str, dict[str, float]]] = {}
-    for connections in CONNECTIONS:
+    for connections in connections_measured:
         healthz = run_wrk(gateway, paths["healthz"], connections, work)
         for route, route_paths in paths.items():
             figures = healthz if route == "healthz" else run_wrk(gateway, route_paths, connections, work)
             results.setdefault(route, {})[f"clients_{connections}"] = with_ratios(figures, healthz)
             print(route, connections, figures, flush=True)
     return results
+
+
+def tracing_cost(
+    traced: dict[str, dict[str, dict[str, float]]], untraced: dict[str, dict[str, dict[str, float]]]
+) -> dict[str, dict[str, float]]:
+    """Each route with 32 clients, traced (spans exported) over untraced (OTEL_SDK_DISABLED=true): 1.0 is free.
+    /healthz is never traced, so its own ratio shows how much the machine drifted between the two runs."""
+    cost = {}
+    for route, by_clients in untraced.items():
+        on, off = traced[route]["clients_32"], by_clients["clients_32"]
+        cost[route] = {
+            "traced_requests_per_second": on["requests_per_second"],
+            "untraced_requests_per_second": off["requests_per_second"],
+            "traced_over_untraced_requests_per_second": round(
+                on["requests_per_second"] / off["requests_per_second"], 3
+            ),
+            "traced_p95_ms": on["p95_ms"],
+            "untraced_p95_ms": off["p95_ms"],
+        }
+    return cost
 
 
 def main() -> None:
@@ -310,11 +335,15 @@ def main() -> None:
             }
             if zipkin := os.environ.get("ZIPKIN_URL"):
                 env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] = f"{zipkin}/api/v2/spans"
-            with (
-                service("embedding", env, ports["embedding"], work / "logs"),
-                service("gateway", env, ports["gateway"], work / "logs") as gateway,
-            ):
-                results = measure(gateway, routes(ids), work)
+            paths = routes(ids)
+            with service("embedding", env, ports["embedding"], work / "logs"):
+                with service("gateway", env, ports["gateway"], work / "logs") as gateway:
+                    results = measure(gateway, paths, work)
+                # The same gateway with the OpenTelemetry SDK switched off: what tracing costs.
+                untraced_env = env | {"OTEL_SDK_DISABLED": "true", "GATEWAY_PORT": str(free_port())}
+                with service("gateway", untraced_env, int(untraced_env["GATEWAY_PORT"]), work / "logs") as gateway:
+                    subset = {route: paths[route] for route in TRACING_ROUTES}
+                    untraced = measure(gateway, subset, work, connections_measured=(32,))
         finally:
             asyncio.run(drop_schema(database))
     output = {
@@ -328,6 +357,7 @@ def main() -> None:
         "projection": projection,
         "vector_store": vectors,
         "routes": results,
+        "tracing_cost": tracing_cost(results, untraced),
         "targets": TARGETS,
     }
     out = ROOT / "bench-results" / "gateway.json"
