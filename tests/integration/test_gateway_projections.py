@@ -16,7 +16,7 @@ from jdi_core.broker import Handler, make_broker, publish_event, subscribe
 from jdi_core.migrations import migrate
 from jdi_core.settings import KafkaSettings
 from jdi_gateway.app import MIGRATIONS
-from jdi_gateway.handlers import SOURCE
+from jdi_gateway.handlers import CONTENT_COLUMNS, SOURCE
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import Change, DocumentRow
 from jdi_gateway.store.tables import SCHEMA
@@ -216,3 +216,17 @@ async def test_dead_letters_without_a_document_or_of_dead_letters_are_not_projec
     )
 
     assert await projection.wired.read_model.document("doc-7") is None
+
+
+async def test_a_deletion_keeps_no_content_and_stage_events_read_after_it_bring_none_back(projection) -> None:
+    # Produced before the deletion, read after it (a slow partition, or a rebuild).
+    late = [embedded("doc-9", 1), analyzed("doc-9", 1, 80.0)]
+    await projection.send(parsed("doc-9"))
+    await projection.send(deleted("doc-9"))
+    await projection.send(*late)
+
+    row = await projection.wired.read_model.document("doc-9")
+    assert row.deleted_at is not None
+    kept = {column: getattr(row, column) for column in CONTENT_COLUMNS if column in DOCUMENT_FIELDS}
+    assert kept == dict.fromkeys(kept)
+    assert (row.embedded_version, row.analyzed_version) == (None, None)

@@ -191,3 +191,14 @@ async def test_each_status_filter_lists_the_documents_shown_with_that_status(rea
     assert (failure["stage"], failure["reason"]) == ("analysis", "PermanentError")
     stats = (await client.get("/v1/stats")).json()
     assert (stats["documents"], stats["deleted"]) == (7, 1)
+
+
+async def test_stats_count_as_rejected_exactly_the_documents_shown_rejected(read_model) -> None:
+    subscriptions, client = read_model
+    # Parsed, then a later submission of it rejected; and rejected, then a later submission parsed.
+    events = [parsed("doc-then-bad"), rejected("doc-then-bad"), rejected("doc-fixed"), parsed("doc-fixed")]
+    await project(subscriptions, *events)
+
+    shown = (await client.get("/v1/documents", params={"status": "rejected"})).json()["items"]
+    assert [item["document_id"] for item in shown] == ["doc-then-bad"]
+    assert (await client.get("/v1/stats")).json()["rejected"] == 1

@@ -45,6 +45,28 @@ PROJECTED_AT: dict[Topic, str] = {
 }
 
 
+# What a deletion empties: everything the document said, and what the services derived from it.
+CONTENT_COLUMNS = (
+    "file_name",
+    "source_reference",
+    "title",
+    "language",
+    "job_number",
+    "classification",
+    "classification_group",
+    "classification_level",
+    "department",
+    "translation_of",
+    "redactions",
+    "record",
+    "embedding",
+    "analysis",
+    "quality_score",
+    "rejection",
+    "filing",
+)
+
+
 def recovered_by(failure: dict[str, Any]) -> tuple[str, ...]:
     if failure["stage"] == "gateway":
         topic = failure.get("topic")
@@ -108,7 +130,7 @@ class ProjectionHandlers:
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
-            if row is not None and (row.embedded_version or 0) > data.version:
+            if row is not None and ((row.embedded_version or 0) > data.version or _deleted_after(row, event.time)):
                 return None
             return {
                 "embedded_at": event.time,
@@ -124,7 +146,7 @@ class ProjectionHandlers:
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
-            if row is not None and (row.analyzed_version or 0) > data.version:
+            if row is not None and ((row.analyzed_version or 0) > data.version or _deleted_after(row, event.time)):
                 return None
             return {
                 "analyzed_at": event.time,
@@ -200,19 +222,20 @@ class ProjectionHandlers:
         event = DocumentDeleted.from_bytes(message.body)
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
-            # Keep the id and timestamps for the status page; drop every piece of content.
+            # Keep the id, the stage times and versions for the status page; drop every piece of content.
             return {
                 "deleted_at": event.time,
-                "title": None,
-                "department": None,
-                "record": None,
-                "analysis": None,
-                "quality_score": None,
+                **dict.fromkeys(CONTENT_COLUMNS),
                 # Deleting an alias drops it; the document it named stays.
                 **({"canonical_document_id": None} if row is None or _before(row.filed_at, event.time) else {}),
             }
 
         await self._writer.apply_once(event.id, event.subject or event.data.document_id, change)
+
+
+def _deleted_after(row: DocumentRow, moment: datetime) -> bool:
+    """Whether the document was deleted after `moment`: an event from before its deletion, read late."""
+    return row.deleted_at is not None and row.deleted_at > moment
 
 
 def _before(at: datetime | None, moment: datetime) -> bool:

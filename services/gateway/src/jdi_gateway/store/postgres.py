@@ -117,9 +117,7 @@ class PostgresReadModel:
             func.count().filter(live, documents.c.parsed_at.is_not(None)).label("parsed"),
             func.count().filter(live, documents.c.embedded_version == documents.c.version).label("embedded"),
             func.count().filter(live, documents.c.analyzed_version == documents.c.version).label("analyzed"),
-            func.count()
-            .filter(live, documents.c.rejected_at.is_not(None), documents.c.parsed_at.is_(None))
-            .label("rejected"),
+            func.count().filter(live, status_is("rejected")).label("rejected"),  # as the status pages say
             func.count().filter(documents.c.deleted_at.is_not(None), not_alias).label("deleted"),
             func.avg(documents.c.quality_score).filter(live).label("mean_quality"),
         )
