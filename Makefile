@@ -10,7 +10,7 @@ export UV_PYTHON := python3.11
 UV_VERSION := 0.9.30
 UV := python3 -m uv
 
-.PHONY: help install infra-up infra-down up down status lint format unit test packages audit bench fuzz bench-compare contracts compose-up
+.PHONY: faults help install infra-up infra-down up down status lint format unit test packages audit bench fuzz bench-compare contracts compose-up
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ unit: install ## The fast loop: unit and contract tests only, no Kafka or Postgr
 test: install lint packages ## Lint, types, each package alone, all test tiers under coverage with floors, audit
 	bash deploy/local/run-tests.sh
 	$(MAKE) --no-print-directory audit
+
+faults: install ## The fault suite alone: services killed, PostgreSQL and Kafka stopped mid-stream (also in `make test`)
+	bash deploy/local/run-tests.sh tests/faults
 
 packages: install ## Install each workspace package alone (from uv.lock) and import all its modules
 	$(UV) run --no-sync python tests/gates/install_each_package.py

@@ -2,9 +2,7 @@
 sending their spans to the trace backend (Zipkin); a Prometheus of its own scrapes them."""
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,10 +13,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from ..processes import ServiceProcess, free_port
+
 SERVICES = ("ingestion", "embedding", "analysis", "gateway")
 API_KEY = "e2e-test-key"
-# Cold start embeds the ESCO labels once (cached under .work/cache afterwards).
-READY_TIMEOUT_S = 420
 PROMETHEUS_SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "prometheus.sh"
 
 
@@ -101,26 +99,6 @@ def eventually() -> Callable[..., Any]:
     return poll
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_ready(name: str, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{name} not ready after {READY_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def stack(
     kafka_bootstrap_servers: str,
@@ -159,15 +137,12 @@ def stack(
         env["QDRANT_URL"] = qdrant_url
     logs = work / "logs"
     logs.mkdir()
-    processes: dict[str, subprocess.Popen[bytes]] = {}
+    processes = {name: ServiceProcess(name, ports[name], env, logs / f"{name}.log") for name in SERVICES}
     try:
-        for name in SERVICES:
-            with (logs / f"{name}.log").open("wb") as log:
-                processes[name] = subprocess.Popen(  # noqa: S603 - this interpreter running a service module
-                    [sys.executable, "-m", f"jdi_{name}"], env=env, stdout=log, stderr=subprocess.STDOUT
-                )
-        for name in SERVICES:
-            wait_ready(name, urls[name], processes[name], logs / f"{name}.log")
+        for process in processes.values():
+            process.start()
+        for process in processes.values():
+            process.wait_ready()
         yield Stack(
             urls=urls,
             traces_dir=work / "traces",
@@ -179,12 +154,7 @@ def stack(
         )
     finally:
         for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process.stop()
 
 
 def run_prometheus_script(command: str, env: dict[str, str]) -> None:

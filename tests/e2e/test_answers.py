@@ -43,7 +43,7 @@ def test_every_submission_gets_one_answer_and_every_document_a_final_state(stack
         submissions = {event.id: event.subject for event in events}
         answers = asyncio.run(read_answers(stack, submissions))
         keyed_by_named_id = {}
-        for topic, key, data in answers:
+        for topic, key, data, _ in answers:
             if key == submissions[data["submission_id"]]:
                 assert data["submission_id"] not in keyed_by_named_id, f"two answers to one submission: {answers}"
                 keyed_by_named_id[data["submission_id"]] = (topic, data)

@@ -27,7 +27,7 @@ def test_the_whole_corpus_at_once_ends_with_every_document_final(stack, eventual
     submissions = {event.id: event.subject for event in events}
     answers = asyncio.run(read_answers(stack, submissions, timeout_s=600))
     per_submission = collections.Counter(
-        data["submission_id"] for _, key, data in answers if key == submissions[data["submission_id"]]
+        data["submission_id"] for _, key, data, _ in answers if key == submissions[data["submission_id"]]
     )
     assert set(per_submission) == set(submissions) and set(per_submission.values()) == {1}
 
@@ -41,7 +41,7 @@ def test_the_whole_corpus_at_once_ends_with_every_document_final(stack, eventual
 
         shown = eventually(statuses, timeout_s=900)
     answered_by = collections.Counter(
-        topic.value for topic, key, data in answers if key == submissions[data["submission_id"]]
+        topic.value for topic, key, data, _ in answers if key == submissions[data["submission_id"]]
     )
     print(
         f"\ncorpus batch: {len(events)} submissions answered {dict(answered_by)}; "

@@ -5,6 +5,7 @@ import asyncio
 import base64
 import hashlib
 import json
+from typing import NamedTuple
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -39,23 +40,32 @@ def _submitted(reference: str, file_name: str, content: bytes, **body: str) -> D
     return DocumentSubmitted.wrap(submitted, source="/upstream/test", subject=document_id)
 
 
+def upstream_headers(event: DocumentSubmitted, traceparent: str | None = None) -> list[tuple[str, bytes]]:
+    """The structured-mode CloudEvent's Kafka headers."""
+    headers = [
+        ("content-type", CONTENT_TYPE.encode()),
+        ("ce_type", event.type.encode()),
+        ("ce_id", event.id.encode()),
+    ]
+    if traceparent is not None:
+        headers.append(("traceparent", traceparent.encode()))
+    return headers
+
+
+def submitted_topic(stack) -> str:
+    return f"{stack.kafka_topic_prefix}{Topic.SUBMITTED.value}"
+
+
 async def publish_as_upstream(stack, *events: DocumentSubmitted, traceparent: str | None = None) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers)
     await producer.start()
     try:
         for event in events:
-            headers = [
-                ("content-type", CONTENT_TYPE.encode()),
-                ("ce_type", event.type.encode()),
-                ("ce_id", event.id.encode()),
-            ]
-            if traceparent is not None:
-                headers.append(("traceparent", traceparent.encode()))
             await producer.send_and_wait(
-                f"{stack.kafka_topic_prefix}{Topic.SUBMITTED.value}",
+                submitted_topic(stack),
                 event.to_bytes(),
                 key=event.subject.encode() if event.subject else None,
-                headers=headers,
+                headers=upstream_headers(event, traceparent),
             )
     finally:
         await producer.stop()
@@ -64,18 +74,25 @@ async def publish_as_upstream(stack, *events: DocumentSubmitted, traceparent: st
 ANSWER_TOPICS = (Topic.PARSED, Topic.REJECTED, Topic.FILED)
 
 
+class Answer(NamedTuple):
+    topic: Topic
+    key: str
+    data: dict
+    event_id: str
+
+
 async def read_answers(
     stack, submissions: dict[str, str], timeout_s: float = 120.0, settle_s: float = 5.0
-) -> list[tuple[Topic, str, dict]]:
-    """Every answer topic's records about `submissions` (submission id -> the document id it named), as
-    (topic, key, data), read from the topics' start without a group, as an upstream's consumer would: until
-    each submission has an answer keyed by its id, then `settle_s` more so that a second answer would show."""
+) -> list[Answer]:
+    """Every answer topic's records about `submissions` (submission id -> the document id it named), read from
+    the topics' start without a group, as an upstream's consumer would: until each submission has an answer
+    keyed by its id, then `settle_s` more so that a second answer would show."""
     topics = {f"{stack.kafka_topic_prefix}{topic.value}": topic for topic in ANSWER_TOPICS}
     consumer = AIOKafkaConsumer(
         *topics, bootstrap_servers=stack.kafka_bootstrap_servers, auto_offset_reset="earliest", group_id=None
     )
     await consumer.start()
-    answers: list[tuple[Topic, str, dict]] = []
+    answers: list[Answer] = []
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
@@ -84,10 +101,15 @@ async def read_answers(
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
                 for record in records:
-                    data = json.loads(record.value)["data"]
+                    event = json.loads(record.value)
+                    data = event["data"]
                     if data.get("submission_id") in submissions:
-                        answers.append((topics[record.topic], record.key.decode(), data))
-            answered = {data["submission_id"] for _, key, data in answers if submissions[data["submission_id"]] == key}
+                        answers.append(Answer(topics[record.topic], record.key.decode(), data, event["id"]))
+            answered = {
+                answer.data["submission_id"]
+                for answer in answers
+                if submissions[answer.data["submission_id"]] == answer.key
+            }
             if settled_at is None and answered == set(submissions):
                 settled_at = loop.time() + settle_s
     finally:

@@ -13,18 +13,13 @@ import asyncio
 import importlib.util
 import os
 import signal
-import socket
-import subprocess
-import sys
 import textwrap
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import qdrant_edge as edge
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -34,8 +29,11 @@ from jdi_core.settings import KafkaSettings
 from jdi_embedder import INT8_MODEL_ID, MODEL_ID, OnnxEmbedder
 from jdi_embedding.chunking import DocumentMeta
 from jdi_embedding.reembedding import model_group_id
-from jdi_embedding.vectors import collection_name, point_id
+from jdi_embedding.vectors import point_id
 from jdi_embedding.vectors.indexing import chunk_document
+
+from ..processes import ServiceProcess, free_port
+from ..stored_points import stored_point_ids
 
 pytestmark = pytest.mark.integration
 
@@ -86,12 +84,6 @@ HANGING_SERVICE = textwrap.dedent(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def service_env(kafka: KafkaSettings, qdrant_path: Path, work: Path, **overrides: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -109,43 +101,15 @@ def service_env(kafka: KafkaSettings, qdrant_path: Path, work: Path, **overrides
     }
 
 
-class Service:
-    """One embedding service process; its output goes to a log file shown when it fails."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        self.url = f"http://127.0.0.1:{env['EMBEDDING_PORT']}"
-        self.log = log
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - this interpreter running the service
-                [sys.executable, *args], env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"service exited with {self.process.returncode}:\n{self.log.read_text()[-4000:]}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"service not ready:\n{self.log.read_text()[-4000:]}")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def start_service(args: list[str], env: dict[str, str], log: Path) -> ServiceProcess:
+    service = ServiceProcess("embedding", int(env["EMBEDDING_PORT"]), env, log, args)
+    service.start()
+    return service
 
 
 @pytest.fixture
-def services() -> Iterator[list[Service]]:
-    started: list[Service] = []
+def services() -> Iterator[list[ServiceProcess]]:
+    started: list[ServiceProcess] = []
     yield started
     for service in started:
         service.stop(signal.SIGKILL)
@@ -194,24 +158,6 @@ async def committed_records(kafka: KafkaSettings, group_id: str) -> int:
         await admin.close()
 
 
-def stored_point_ids(qdrant_path: Path, model_id: str) -> dict[str, list[str]]:
-    """Point ids per document id in the model's collection (read once the service has exited)."""
-    shard = edge.EdgeShard.load(str(qdrant_path / collection_name(model_id)))
-    by_document: dict[str, list[str]] = {}
-    offset = None
-    try:
-        while True:
-            records, offset = shard.scroll(
-                edge.ScrollRequest(offset=offset, limit=256, with_payload=True, with_vector=False)
-            )
-            for record in records:
-                by_document.setdefault(record.payload["document_id"], []).append(str(record.id))
-            if offset is None:
-                return by_document
-    finally:
-        shard.close()
-
-
 def expected_chunks(events: list[DocumentParsed], embedder: OnnxEmbedder) -> dict[str, int]:
     return {
         event.data.document_id: len(
@@ -224,7 +170,7 @@ def expected_chunks(events: list[DocumentParsed], embedder: OnnxEmbedder) -> dic
 async def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_duplicates_nothing(
     kafka_settings: KafkaSettings,
     eventually: Callable[..., Awaitable[Any]],
-    services: list[Service],
+    services: list[ServiceProcess],
     embedder: OnnxEmbedder,
     tmp_path: Path,
 ) -> None:
@@ -232,7 +178,7 @@ async def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_duplicates_not
     events = [embedding_bench.synthetic_parsed_event(f"crash-{i}", seed=i) for i in range(DOCUMENTS)]
     chunks = expected_chunks(events, embedder)
 
-    hanging = Service(
+    hanging = start_service(
         ["-c", HANGING_SERVICE, str(WRITES_BEFORE_HANG), str(marker)],
         service_env(kafka_settings, qdrant_path, tmp_path),
         tmp_path / "hanging.log",
@@ -247,7 +193,7 @@ async def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_duplicates_not
     group = model_group_id("jdi-embedding", MODEL_ID)
     assert await committed_records(kafka_settings, group) < WRITES_BEFORE_HANG
 
-    restarted = Service(
+    restarted = start_service(
         ["-m", "jdi_embedding"], service_env(kafka_settings, qdrant_path, tmp_path), tmp_path / "restarted.log"
     )
     services.append(restarted)
@@ -269,7 +215,7 @@ async def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_duplicates_not
         assert event.data.chunk_count == chunks[event.data.document_id]
 
 
-async def search_model(service: Service) -> str:
+async def search_model(service: ServiceProcess) -> str:
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{service.url}/internal/v1/search", json={"query": "director of programs"})
     response.raise_for_status()
@@ -279,7 +225,7 @@ async def search_model(service: Service) -> str:
 async def test_a_new_model_replays_parsed_into_its_own_collection_then_search_switches(
     kafka_settings: KafkaSettings,
     eventually: Callable[..., Awaitable[Any]],
-    services: list[Service],
+    services: list[ServiceProcess],
     embedder: OnnxEmbedder,
     tmp_path: Path,
 ) -> None:
@@ -287,7 +233,9 @@ async def test_a_new_model_replays_parsed_into_its_own_collection_then_search_sw
     first = [embedding_bench.synthetic_parsed_event(f"old-{i}", seed=i) for i in range(10)]
     chunks = expected_chunks(first, embedder)
 
-    old = Service(["-m", "jdi_embedding"], service_env(kafka_settings, qdrant_path, tmp_path), tmp_path / "old.log")
+    old = start_service(
+        ["-m", "jdi_embedding"], service_env(kafka_settings, qdrant_path, tmp_path), tmp_path / "old.log"
+    )
     services.append(old)
     old.wait_ready()
     await publish_parsed(kafka_settings, first)
@@ -310,7 +258,7 @@ async def test_a_new_model_replays_parsed_into_its_own_collection_then_search_sw
         EMBEDDING_PREVIOUS_MODEL_ID=MODEL_ID,
         EMBEDDING_SWITCH_CHECK_INTERVAL_S="3",
     )
-    both = Service(["-m", "jdi_embedding"], env, tmp_path / "both.log")
+    both = start_service(["-m", "jdi_embedding"], env, tmp_path / "both.log")
     services.append(both)
     both.wait_ready()
     # The first switch check runs at start-up, before the new group has consumed anything, and

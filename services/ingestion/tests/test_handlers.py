@@ -227,6 +227,24 @@ async def test_an_unpublished_version_is_published_when_its_bytes_come_again(
     assert published.bodies[Topic.FILED] == []
 
 
+async def test_an_answer_published_again_after_a_crash_is_the_same_event(
+    ingestion, store, published, messages_handled
+) -> None:
+    """A crash after `parsed` went out but before it was marked published: the redelivered submission publishes
+    it again under the same event id, so consumers and upstreams see one answer, not two."""
+    submission = submitted("doc-1", ENGLISH.encode())
+    await ingestion.send(submission)
+    await messages_handled(1)
+    stored = store.versions["doc-1"][0]
+    store.versions["doc-1"][0] = StoredVersion("doc-1", 1, False, stored.record)
+    await ingestion.send(submission)
+    await messages_handled(2)
+
+    first, again = (DocumentParsed.from_bytes(body) for body in await published.wait_for(Topic.PARSED, 2))
+    assert first.id == again.id
+    assert first.data == again.data
+
+
 async def test_new_content_for_the_same_document_is_a_new_version(ingestion, published) -> None:
     await ingestion.send(submitted("doc-1", ENGLISH.encode()))
     await ingestion.send(submitted("doc-1", (ENGLISH + "\nEDUCATION\nA degree.\n").encode()))

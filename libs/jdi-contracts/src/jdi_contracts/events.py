@@ -259,8 +259,11 @@ class CloudEvent(BaseModel, Generic[DataT]):
     data: DataT
 
     @classmethod
-    def wrap(cls, data: DataT, *, source: str, subject: str | None = None) -> Self:
-        return cls(source=source, type=cls.topic.value, subject=subject, data=data)
+    def wrap(cls, data: DataT, *, source: str, subject: str | None = None, event_id: str | None = None) -> Self:
+        """`event_id` names an event that may be published again (after a crash) as the same event."""
+        if event_id is None:
+            return cls(source=source, type=cls.topic.value, subject=subject, data=data)
+        return cls(id=event_id, source=source, type=cls.topic.value, subject=subject, data=data)
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()

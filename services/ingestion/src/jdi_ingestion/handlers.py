@@ -5,6 +5,7 @@ import base64
 import binascii
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from faststream.kafka import KafkaMessage
@@ -33,6 +34,13 @@ from jdi_ingestion.store import DocumentStore, StoredVersion, job_key
 
 SOURCE = "/jdi/ingestion"
 OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
+ANSWER_NAMESPACE = uuid.UUID("0b6f4f0e-3c1d-4d8e-9a57-6a2f5d9c1e42")
+
+
+def answer_id(topic: Topic, submission_id: str, document_id: str | None, version: int) -> str:
+    """An answer's event id, the same each time it is published: an answer sent again after a crash (before the
+    submission's offset was committed) is the same event, which consumers and upstreams deduplicate."""
+    return str(uuid.uuid5(ANSWER_NAMESPACE, f"{topic.value}\x1f{submission_id}\x1f{document_id}\x1f{version}"))
 
 
 class IngestionHandlers:
@@ -135,7 +143,8 @@ class IngestionHandlers:
         return await self._store.find_by_job(job, other)
 
     async def _publish_parsed(self, record: Parsed) -> None:
-        await self._publish(DocumentParsed.wrap(record, source=SOURCE, subject=record.document_id))
+        event_id = answer_id(Topic.PARSED, record.submission_id, record.document_id, record.version)
+        await self._publish(DocumentParsed.wrap(record, source=SOURCE, subject=record.document_id, event_id=event_id))
         await self._store.mark_published(record.document_id, record.version)
 
     async def _publish_filed(
@@ -159,7 +168,8 @@ class IngestionHandlers:
             sha256=submission.sha256,
             message=message,
         )
-        await self._publish(DocumentFiled.wrap(filed, source=SOURCE, subject=submission.document_id))
+        event_id = answer_id(Topic.FILED, event.id, canonical_id, version)
+        await self._publish(DocumentFiled.wrap(filed, source=SOURCE, subject=submission.document_id, event_id=event_id))
 
     async def _reject(self, event: DocumentSubmitted, reason: RejectionReason, message: str) -> None:
         submission = event.data
@@ -172,7 +182,10 @@ class IngestionHandlers:
             reason=reason,
             message=message,
         )
-        await self._publish(DocumentRejected.wrap(rejected, source=SOURCE, subject=submission.document_id))
+        event_id = answer_id(Topic.REJECTED, event.id, submission.document_id, 0)
+        await self._publish(
+            DocumentRejected.wrap(rejected, source=SOURCE, subject=submission.document_id, event_id=event_id)
+        )
 
     async def _reject_unreadable(self, message: KafkaMessage, error: ValidationError) -> None:
         """An event that breaks the contract still gets an answer upstream can act on."""
@@ -190,7 +203,10 @@ class IngestionHandlers:
             reason=RejectionReason.INVALID_EVENT,
             message=f"the event does not match {Topic.SUBMITTED.value}: {describe_error(error)}",
         )
-        await self._publish(DocumentRejected.wrap(rejected, source=SOURCE, subject=rejected.document_id))
+        event_id = answer_id(Topic.REJECTED, rejected.submission_id, rejected.document_id, 0)
+        await self._publish(
+            DocumentRejected.wrap(rejected, source=SOURCE, subject=rejected.document_id, event_id=event_id)
+        )
 
 
 def _original_bytes(submission: Submitted) -> bytes:
