@@ -226,7 +226,8 @@ def run_scenario(
         _event_id(record) or f"{submitted_topic(stack)}/{record.partition}/{record.offset}": record.key
         for record in malformed or []
     }
-    answers = asyncio.run(read_answers(stack, {**submissions, **malformed_ids}, timeout_s=120))
+    named = {**submissions, **malformed_ids}
+    answers = asyncio.run(read_answers(stack, named, timeout_s=120))
     letters = asyncio.run(dead_letters(stack))
     stack.stop("embedding")  # it owns the vector store's folder; read it once it has exited
     versions, chunks = asyncio.run(stored_versions_and_chunks(stack))
@@ -239,7 +240,7 @@ def run_scenario(
     answer_ids: dict[str, set[str]] = {}
     answer_records = 0
     for answer in answers:
-        if answer.key == {**submissions, **malformed_ids}[answer.data["submission_id"]]:
+        if answer.key == named[answer.data["submission_id"]]:
             answer_ids.setdefault(answer.data["submission_id"], set()).add(answer.event_id)
             answer_records += 1
     problems = []
@@ -260,13 +261,10 @@ def run_scenario(
             duplicated.add(document_id)
             problems.append(f"{document_id}: {versions[document_id]} versions")
         if found.get(document_id) == "complete":
-            expected = chunks[document_id][1]
-            if points.get(document_id, 0) > expected:
-                duplicated.add(document_id)
-            elif points.get(document_id, 0) < expected:
-                lost.add(document_id)
-            if points.get(document_id, 0) != expected:
-                problems.append(f"{document_id}: {points.get(document_id, 0)} points for {expected} chunks")
+            stored, expected = points.get(document_id, 0), chunks[document_id][1]
+            if stored != expected:
+                (duplicated if stored > expected else lost).add(document_id)
+                problems.append(f"{document_id}: {stored} points for {expected} chunks")
     counts = Counter(found[event.data.document_id] for event in documents)
     report = Report(
         scenario=name,

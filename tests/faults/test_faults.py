@@ -33,38 +33,31 @@ def kill_and_restart(name: str) -> Callable[[FaultStack], None]:
     return fault
 
 
+def stop_and_restart(dependency: str, down_s: float) -> Callable[[FaultStack], None]:
+    def fault(stack: FaultStack) -> None:
+        server = getattr(stack.infra, dependency)
+        server.stop()
+        time.sleep(down_s)
+        server.start()
+
+    return fault
+
+
+FAULTS = {
+    **{f"kill-{service}": kill_and_restart(service) for service in ("ingestion", "embedding", "analysis", "gateway")},
+    "postgres-outage": stop_and_restart("postgres", POSTGRES_DOWN_S),
+    "kafka-outage": stop_and_restart("kafka", KAFKA_DOWN_S),
+}
+
+
 def assert_nothing_lost_or_duplicated(report: Report) -> None:
     assert (report.lost, report.duplicated, report.failed) == (0, 0, 0), report.problems
     assert report.complete + report.rejected == report.documents_in
 
 
-@pytest.mark.parametrize("service", ["ingestion", "embedding", "analysis", "gateway"])
-def test_a_service_killed_mid_stream(service: str, fault_stack: FaultStack, capsys) -> None:
-    report, _ = run_scenario(f"kill-{service}", fault_stack, kill_and_restart(service))
-    show(report, capsys)
-    assert_nothing_lost_or_duplicated(report)
-    assert report.dead_lettered == []
-
-
-def test_postgres_stopped_mid_stream(fault_stack: FaultStack, capsys) -> None:
-    def fault(stack: FaultStack) -> None:
-        stack.infra.postgres.stop()
-        time.sleep(POSTGRES_DOWN_S)
-        stack.infra.postgres.start()
-
-    report, _ = run_scenario("postgres-outage", fault_stack, fault)
-    show(report, capsys)
-    assert_nothing_lost_or_duplicated(report)
-    assert report.dead_lettered == []
-
-
-def test_kafka_stopped_mid_stream(fault_stack: FaultStack, capsys) -> None:
-    def fault(stack: FaultStack) -> None:
-        stack.infra.kafka.stop()
-        time.sleep(KAFKA_DOWN_S)
-        stack.infra.kafka.start()
-
-    report, _ = run_scenario("kafka-outage", fault_stack, fault)
+@pytest.mark.parametrize("scenario", FAULTS)
+def test_nothing_lost_or_duplicated_when_a_part_dies_mid_stream(scenario: str, fault_stack: FaultStack, capsys) -> None:
+    report, _ = run_scenario(scenario, fault_stack, FAULTS[scenario])
     show(report, capsys)
     assert_nothing_lost_or_duplicated(report)
     assert report.dead_lettered == []
