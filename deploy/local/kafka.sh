@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Single-node Apache Kafka (KRaft, combined broker+controller) as a local
-# process, built from Maven Central jars. Usage: kafka.sh {start|stop|status}
+# Apache Kafka (KRaft, each node a combined broker+controller) as local processes, built from
+# Maven Central jars: one node by default, or a cluster of KAFKA_BROKERS nodes on this machine.
+# Usage: kafka.sh {start|stop|status|bootstrap|kill-node N}
+#   start        start every node that is not running (a killed one too) and wait for all of them
+#   bootstrap    print the bootstrap servers (every node's client address)
+#   kill-node N  kill -9 node N, for fault drills; `start` brings it back
 #
 # Environment:
-#   KAFKA_PORT           client port on 127.0.0.1 (default 19092); the controller uses KAFKA_PORT+1
+#   KAFKA_BROKERS        nodes (default 1). From 3 on, topics get replication factor 3 and
+#                        min.insync.replicas=2, the shape production runs; one node stays the default
+#   KAFKA_PORT           node 1's client port on 127.0.0.1 (default 19092); node N listens on
+#                        KAFKA_PORT+2(N-1) and its controller on the port after it
 #   KAFKA_VERSION        org.apache.kafka:kafka_2.13 version (default 4.4.0)
 #   KAFKA_LIBS_DIR       jar cache (default $JDI_WORK_DIR/kafka-libs)
 #   KAFKA_START_TIMEOUT  seconds to wait for readiness (default 120)
@@ -14,27 +21,55 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KAFKA_PORT="${KAFKA_PORT:-19092}"
-CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_BROKERS="${KAFKA_BROKERS:-1}"
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
 LOG4J_VERSION="2.24.3"
 KAFKA_LIBS_DIR="${KAFKA_LIBS_DIR:-$JDI_WORK_DIR/kafka-libs}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
-
-KAFKA_HOME="$JDI_WORK_DIR/kafka"
-DATA_DIR="$KAFKA_HOME/data"
-LOG_DIR="$KAFKA_HOME/logs"
-CONFIG_FILE="$KAFKA_HOME/server.properties"
-LOG4J_CONFIG="$KAFKA_HOME/log4j2.properties"
-PID_FILE="$KAFKA_HOME/kafka.pid"
-SERVER_LOG="$LOG_DIR/server.log"
-CONSOLE_LOG="$LOG_DIR/console.log"
 LIBS_READY_MARKER="$KAFKA_LIBS_DIR/.complete-$KAFKA_VERSION"
 
+[[ "$KAFKA_BROKERS" =~ ^[1-9]$ ]] || die "KAFKA_BROKERS is a number of nodes from 1 to 9, not '$KAFKA_BROKERS'"
+# A cluster has a folder of its own: its nodes share a cluster id and a quorum that a single
+# node's data knows nothing of. The single node keeps the layout it always had.
+if ((KAFKA_BROKERS == 1)); then
+    KAFKA_HOME="$JDI_WORK_DIR/kafka"
+else
+    KAFKA_HOME="$JDI_WORK_DIR/kafka-cluster-$KAFKA_BROKERS"
+fi
+CLUSTER_ID_FILE="$KAFKA_HOME/cluster.id"
+REPLICATION_FACTOR=$((KAFKA_BROKERS < 3 ? KAFKA_BROKERS : 3))
+MIN_INSYNC_REPLICAS=$((REPLICATION_FACTOR > 1 ? REPLICATION_FACTOR - 1 : 1))
+
+nodes() { seq 1 "$KAFKA_BROKERS"; }
+client_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+controller_port() { echo $((KAFKA_PORT + 2 * ($1 - 1) + 1)); }
+node_home() { if ((KAFKA_BROKERS == 1)); then echo "$KAFKA_HOME"; else echo "$KAFKA_HOME/node-$1"; fi; }
+config_file() { echo "$(node_home "$1")/server.properties"; }
+pid_file() { echo "$(node_home "$1")/kafka.pid"; }
+console_log() { echo "$(node_home "$1")/logs/console.log"; }
+server_log() { echo "$(node_home "$1")/logs/server.log"; }
 # The PID is ours only if that process is a Kafka server running our config file.
-PROCESS_PATTERN="kafka.Kafka $CONFIG_FILE"
+process_pattern() { echo "kafka.Kafka $(config_file "$1")"; }
 
 running_pid() {
-    pid_from_file "$PID_FILE" "$PROCESS_PATTERN"
+    pid_from_file "$(pid_file "$1")" "$(process_pattern "$1")"
+}
+
+joined() {
+    local IFS=,
+    echo "$*"
+}
+
+bootstrap_servers() {
+    local node servers=()
+    for node in $(nodes); do servers+=("127.0.0.1:$(client_port "$node")"); done
+    joined "${servers[@]}"
+}
+
+quorum_voters() {
+    local node voters=()
+    for node in $(nodes); do voters+=("$node@127.0.0.1:$(controller_port "$node")"); done
+    joined "${voters[@]}"
 }
 
 resolve_libs() {
@@ -79,38 +114,44 @@ EOF
 }
 
 write_config() {
-    mkdir -p "$DATA_DIR" "$LOG_DIR"
-    cat >"$CONFIG_FILE" <<EOF
+    local node="$1" home
+    home="$(node_home "$node")"
+    mkdir -p "$home/data" "$home/logs"
+    cat >"$(config_file "$node")" <<EOF
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$node
+controller.quorum.voters=$(quorum_voters)
+listeners=PLAINTEXT://127.0.0.1:$(client_port "$node"),CONTROLLER://127.0.0.1:$(controller_port "$node")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(client_port "$node")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$DATA_DIR
+log.dirs=$home/data
 num.partitions=6
 auto.create.topics.enable=true
+# Topics created on first use get every replica the cluster can give, and a write acknowledged by
+# all in-sync replicas (acks=all) is on two nodes at least.
+default.replication.factor=$REPLICATION_FACTOR
+min.insync.replicas=$MIN_INSYNC_REPLICAS
 # Documents up to 10 MB travel base64-encoded (about 13.4 MB) inside an event.
 message.max.bytes=20971520
 replica.fetch.max.bytes=20971520
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$REPLICATION_FACTOR
 # Fewer offset partitions than the default 50 make the first group join fast.
 offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$REPLICATION_FACTOR
+transaction.state.log.min.isr=$MIN_INSYNC_REPLICAS
 transaction.state.log.num.partitions=6
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$REPLICATION_FACTOR
+share.coordinator.state.topic.min.isr=$MIN_INSYNC_REPLICAS
 group.initial.rebalance.delay.ms=0
 EOF
-    cat >"$LOG4J_CONFIG" <<EOF
+    cat >"$home/log4j2.properties" <<EOF
 status = warn
 appender.file.type = RollingFile
 appender.file.name = file
-appender.file.fileName = $SERVER_LOG
-appender.file.filePattern = $SERVER_LOG.%i
+appender.file.fileName = $home/logs/server.log
+appender.file.filePattern = $home/logs/server.log.%i
 appender.file.layout.type = PatternLayout
 appender.file.layout.pattern = [%d] %p %m (%c)%n
 appender.file.policies.type = Policies
@@ -127,77 +168,119 @@ logger.apache.level = INFO
 EOF
 }
 
+# Every node of a cluster is formatted with the same cluster id.
 format_storage_once() {
-    [[ -f "$DATA_DIR/meta.properties" ]] && return 0
-    log "formatting KRaft storage in $DATA_DIR"
-    local cluster_id
-    cluster_id="$(java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool random-uuid)"
-    java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG_FILE" >>"$CONSOLE_LOG" 2>&1 ||
-        { print_log_tail "$CONSOLE_LOG"; die "kafka storage format failed"; }
+    local node="$1" data_dir
+    data_dir="$(node_home "$node")/data"
+    [[ -f "$data_dir/meta.properties" ]] && return 0
+    [[ -s "$CLUSTER_ID_FILE" ]] || java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool random-uuid >"$CLUSTER_ID_FILE"
+    log "formatting KRaft storage in $data_dir"
+    java -cp "$KAFKA_LIBS_DIR/*" kafka.tools.StorageTool format -t "$(cat "$CLUSTER_ID_FILE")" \
+        -c "$(config_file "$node")" >>"$(console_log "$node")" 2>&1 ||
+        { print_log_tail "$(console_log "$node")"; die "kafka storage format failed"; }
 }
 
-# A real metadata round trip (ApiVersions to the broker), not just an open port.
-broker_answers() {
+# A real metadata round trip (ApiVersions to the node), not just an open port; it lists every
+# broker the cluster has registered.
+registered_brokers() {
     java -Xmx128m -cp "$KAFKA_LIBS_DIR/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
-        --bootstrap-server "127.0.0.1:$KAFKA_PORT" >/dev/null 2>&1
+        --bootstrap-server "127.0.0.1:$(client_port "$1")" 2>/dev/null | grep -c ' (id: ' || true
 }
 
+# Ready when every node answers and knows all the others.
 wait_until_ready() {
-    local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+    local deadline=$((SECONDS + KAFKA_START_TIMEOUT)) node ready
     while ((SECONDS < deadline)); do
-        kill -0 "$pid" 2>/dev/null ||
-            { print_log_tail "$CONSOLE_LOG"; print_log_tail "$SERVER_LOG"; die "kafka exited during startup"; }
-        if port_is_open 127.0.0.1 "$KAFKA_PORT" && broker_answers; then
-            return 0
-        fi
+        ready=0
+        for node in $(nodes); do
+            running_pid "$node" >/dev/null || {
+                print_log_tail "$(console_log "$node")"
+                print_log_tail "$(server_log "$node")"
+                die "kafka node $node exited during startup"
+            }
+            if port_is_open 127.0.0.1 "$(client_port "$node")" &&
+                (($(registered_brokers "$node") == KAFKA_BROKERS)); then
+                ready=$((ready + 1))
+            fi
+        done
+        ((ready == KAFKA_BROKERS)) && return 0
         sleep 0.5
     done
-    print_log_tail "$SERVER_LOG"
-    die "kafka not ready on 127.0.0.1:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s"
+    for node in $(nodes); do print_log_tail "$(server_log "$node")"; done
+    die "kafka not ready on $(bootstrap_servers) after ${KAFKA_START_TIMEOUT}s"
+}
+
+start_node() {
+    local node="$1" home port
+    home="$(node_home "$node")"
+    port="$(client_port "$node")"
+    port_is_open 127.0.0.1 "$port" && die "port $port is taken by another process; set KAFKA_PORT"
+    write_config "$node"
+    format_storage_once "$node"
+    log "starting kafka node $node on 127.0.0.1:$port (controller $(controller_port "$node"))"
+    # 1 GiB: every test run creates topics of its own, and a broker kept across many runs holds
+    # thousands of partitions (512 MiB ran out of heap at about 15,000).
+    start_detached "$(pid_file "$node")" "$(console_log "$node")" \
+        java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+        -Dkafka.logs.dir="$home/logs" -Dlog4j2.configurationFile="$home/log4j2.properties" \
+        -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$(config_file "$node")"
 }
 
 start() {
     take_lock kafka
-    local pid
-    if pid="$(running_pid)"; then
-        log "kafka already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"
-        return 0
-    fi
-    if port_is_open 127.0.0.1 "$KAFKA_PORT"; then
-        die "port $KAFKA_PORT is taken by another process; set KAFKA_PORT"
-    fi
-    local started_at=$SECONDS
+    local started_at=$SECONDS node pid stopped=()
+    for node in $(nodes); do
+        if pid="$(running_pid "$node")"; then
+            log "kafka node $node already running (pid $pid) on 127.0.0.1:$(client_port "$node")"
+        else
+            stopped+=("$node")
+        fi
+    done
+    ((${#stopped[@]} > 0)) || return 0
     install_java_and_maven_if_missing
     resolve_libs
-    write_config
-    format_storage_once
-    log "starting kafka on 127.0.0.1:$KAFKA_PORT (controller $CONTROLLER_PORT)"
-    # 1 GiB: every test run creates topics of its own, and a broker kept across many runs holds
-    # thousands of partitions (512 MiB ran out of heap at about 15,000).
-    start_detached "$PID_FILE" "$CONSOLE_LOG" \
-        java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
-        -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
-        -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE"
-    pid="$(cat "$PID_FILE")"
-    wait_until_ready "$pid"
-    log "kafka ready (pid $pid) in $((SECONDS - started_at))s: 127.0.0.1:$KAFKA_PORT"
+    mkdir -p "$KAFKA_HOME"
+    for node in "${stopped[@]}"; do start_node "$node"; done
+    wait_until_ready
+    log "kafka ready in $((SECONDS - started_at))s: $(bootstrap_servers)"
 }
 
 stop() {
     take_lock kafka
-    stop_component kafka "$PID_FILE" "$PROCESS_PATTERN"
+    local node
+    for node in $(nodes); do
+        stop_component "kafka node $node" "$(pid_file "$node")" "$(process_pattern "$node")"
+    done
+}
+
+kill_node() {
+    local node="$1" pid
+    [[ "$node" =~ ^[1-9]$ ]] && ((node <= KAFKA_BROKERS)) || die "no kafka node '$node' (1..$KAFKA_BROKERS)"
+    take_lock kafka
+    pid="$(running_pid "$node")" || die "kafka node $node is not running"
+    log "killing kafka node $node (pid $pid)"
+    kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    rm -f "$(pid_file "$node")"
 }
 
 status() {
-    component_status kafka "$PID_FILE" "$PROCESS_PATTERN" "127.0.0.1:$KAFKA_PORT"
+    local node code=0
+    for node in $(nodes); do
+        component_status "kafka node $node" "$(pid_file "$node")" "$(process_pattern "$node")" \
+            "127.0.0.1:$(client_port "$node")" || code=$?
+    done
+    return "$code"
 }
 
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     status) status ;;
+    bootstrap) bootstrap_servers ;;
+    kill-node) kill_node "${2:-}" ;;
     *)
-        echo "usage: $0 {start|stop|status}" >&2
+        echo "usage: $0 {start|stop|status|bootstrap|kill-node N}" >&2
         exit 2
         ;;
 esac

@@ -6,20 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from .stack import REPO_ROOT, FaultInfra, FaultStack, LocalServer, free_port, free_port_pair
+from .stack import REPO_ROOT, FaultInfra, FaultStack, LocalServer, free_port, free_ports
+
+
+def infra_env(work: Path, kafka_port: int, **more: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "JDI_WORK_DIR": str(work),
+        # The jars `make test` already resolved from Maven Central.
+        "KAFKA_LIBS_DIR": str(REPO_ROOT / ".work" / "kafka-libs"),
+        "KAFKA_PORT": str(kafka_port),
+        **more,
+    }
 
 
 @pytest.fixture(scope="session")
 def fault_infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultInfra]:
-    kafka_port, postgres_port = free_port_pair(), free_port()
-    env = {
-        **os.environ,
-        "JDI_WORK_DIR": str(tmp_path_factory.mktemp("fault-infra")),
-        # The jars `make test` already resolved from Maven Central.
-        "KAFKA_LIBS_DIR": str(REPO_ROOT / ".work" / "kafka-libs"),
-        "KAFKA_PORT": str(kafka_port),
-        "POSTGRES_PORT": str(postgres_port),
-    }
+    kafka_port, postgres_port = free_ports(2), free_port()
+    env = infra_env(tmp_path_factory.mktemp("fault-infra"), kafka_port, POSTGRES_PORT=str(postgres_port))
     infra = FaultInfra(
         kafka=LocalServer("kafka.sh", env),
         postgres=LocalServer("postgres.sh", env),
@@ -43,3 +47,27 @@ def fault_stack(fault_infra: FaultInfra, tmp_path: Path) -> Iterator[FaultStack]
         yield stack
     finally:
         stack.stop()
+
+
+CLUSTER_BROKERS = 3
+
+
+@pytest.fixture
+def cluster_stack(fault_infra: FaultInfra, tmp_path: Path) -> Iterator[FaultStack]:
+    """The four services on a three-node Kafka cluster of their own (and the fault suite's PostgreSQL)."""
+    kafka_port = free_ports(2 * CLUSTER_BROKERS)
+    kafka = LocalServer("kafka.sh", infra_env(tmp_path / "cluster", kafka_port, KAFKA_BROKERS=str(CLUSTER_BROKERS)))
+    infra = FaultInfra(
+        kafka=kafka,
+        postgres=fault_infra.postgres,
+        kafka_bootstrap_servers=",".join(f"127.0.0.1:{kafka_port + 2 * node}" for node in range(CLUSTER_BROKERS)),
+        database_url=fault_infra.database_url,
+    )
+    kafka.start()
+    stack = FaultStack(infra, tmp_path)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        kafka.stop()

@@ -15,7 +15,9 @@ from pathlib import Path
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from jdi_contracts.events import DocumentSubmitted, Topic
 from jdi_contracts.identity import document_id_for
@@ -60,17 +62,38 @@ def as_outgoing(event: DocumentSubmitted) -> Outgoing:
     return Outgoing(event.subject, event.to_bytes(), upstream_headers(event))
 
 
+# The poison's parsed record is over this `max.message.bytes` of the parsed topic; every other record is far under.
+PARSED_TOPIC_LIMIT_BYTES = 256 * 1024
+
+
 def poison_submission() -> DocumentSubmitted:
-    """Valid JSON and a valid submission, which every attempt fails on: PostgreSQL cannot store the NUL
-    character of its reference in the parsed record (jsonb)."""
+    """A valid submission that every attempt fails on, through no fault of its own: its parsed record (about
+    400 kB) is over the parsed topic's `max.message.bytes`, which `run_scenario` sets as an operator might."""
     sample = generate_job_description(seed=99_999)
     text = sample.text.replace(sample.job_number, "399999")
-    return submitted_text("faults/poison\x00", text)
+    return submitted_text("faults/poison", text + text.split("\n", 1)[1] * (400_000 // len(text)))
+
+
+async def limit_message_size(stack: FaultStack, topic: Topic, max_bytes: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap_servers)
+    await admin.start()
+    name = f"{stack.kafka_topic_prefix}{topic.value}"
+    try:
+        await admin.create_topics([NewTopic(name, num_partitions=6, replication_factor=1)])
+    except TopicAlreadyExistsError:
+        pass
+    try:
+        await admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, name, {"max.message.bytes": str(max_bytes)})]
+        )
+    finally:
+        await admin.close()
 
 
 def malformed_records(oversize_bytes: int) -> list[Outgoing]:
     """Events that break the contract: not JSON, the wrong schema, a document over the size limit (each a
-    valid submission's envelope with its data spoiled)."""
+    valid submission's envelope with its data spoiled), and a reference with a NUL character, which jdi cannot
+    store."""
     wrong_schema = submitted_text("faults/wrong-schema", "x").model_dump(mode="json")
     wrong_schema["data"] = {"document_id": wrong_schema["subject"], "text": 42}
     oversize = submitted_text("faults/oversize", "x").model_dump(mode="json")
@@ -80,6 +103,7 @@ def malformed_records(oversize_bytes: int) -> list[Outgoing]:
         Outgoing(document_id_for(SOURCE_SYSTEM, "faults/not-json"), b"\xff{ this is not json", []),
         Outgoing(wrong_schema["subject"], json.dumps(wrong_schema).encode(), []),
         Outgoing(oversize["subject"], json.dumps(oversize).encode(), []),
+        as_outgoing(submitted_text("faults/nul\x00", "A job description.")),
     ]
 
 
@@ -147,6 +171,41 @@ async def dead_letters(stack: FaultStack) -> list[dict]:
     return letters
 
 
+async def consumer_group(stack: FaultStack, group_id: str) -> tuple[str, int]:
+    """The group's state ("Stable", "PreparingRebalance"...) and how many members it has, from its coordinator."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        [response] = await admin.describe_consumer_groups([group_id])
+    finally:
+        await admin.close()
+    [(_, _, state, _, _, members, *_)] = response.groups
+    return state, len(members)
+
+
+Replicas = dict[tuple[str, int], tuple[int, list[int], list[int]]]
+
+
+async def partition_replicas(stack: FaultStack) -> Replicas:
+    """(leader, replicas, in-sync replicas) of every partition of the stack's topics, from the cluster's metadata."""
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap_servers)
+        try:
+            await admin.start()
+            topics = await admin.describe_topics()
+            break
+        except KafkaError:  # asked a node that is down: another one answers
+            await asyncio.sleep(0.2)
+        finally:
+            await admin.close()
+    return {
+        (topic["topic"], partition["partition"]): (partition["leader"], partition["replicas"], partition["isr"])
+        for topic in topics
+        if topic["topic"].startswith(stack.kafka_topic_prefix)
+        for partition in topic["partitions"]
+    }
+
+
 async def stored_versions_and_chunks(stack: FaultStack) -> tuple[Counter[str], dict[str, tuple[str, int]]]:
     """Versions per document in the ingestion store; (model id, chunk count) per embedded document in the
     gateway's read model."""
@@ -179,8 +238,13 @@ class Report:
     duplicated: int
     lost: int
     malformed_rejected: int = 0
+    # The poison's status in the gateway and the reasons it was answered with.
+    poison_status: str | None = None
+    poison_answers: list[str] = field(default_factory=list)
     # Answers published again under the same event id (at least once: a crash before the commit).
     answers_sent_again: int = 0
+    # What the fault itself measured (seconds to exit, to a settled group...).
+    measured: dict[str, float] = field(default_factory=dict)
     dead_lettered: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -191,7 +255,7 @@ class Report:
 def run_scenario(
     name: str,
     stack: FaultStack,
-    fault: Callable[[FaultStack], None],
+    fault: Callable[[FaultStack], dict[str, float] | None],
     *,
     poison: DocumentSubmitted | None = None,
     malformed: list[Outgoing] | None = None,
@@ -203,7 +267,10 @@ def run_scenario(
     extras = ([as_outgoing(poison)] if poison else []) + (malformed or [])
     for position, extra in enumerate(extras):
         records.insert(10 + 5 * position, extra)
+    if poison:
+        asyncio.run(limit_message_size(stack, Topic.PARSED, PARSED_TOPIC_LIMIT_BYTES))
     errors: list[BaseException] = []
+    measured: dict[str, float] = {}
 
     def publish() -> None:
         try:
@@ -211,10 +278,11 @@ def run_scenario(
         except BaseException as error:  # noqa: BLE001 - reported by the test thread
             errors.append(error)
 
-    publisher = threading.Thread(target=publish)
+    # A daemon: a fault that fails leaves no publisher retrying for ever behind it.
+    publisher = threading.Thread(target=publish, daemon=True)
     publisher.start()
     time.sleep(FAULT_AFTER_S)
-    fault(stack)
+    measured.update(fault(stack) or {})
     publisher.join()
     assert not errors, errors
 
@@ -226,7 +294,7 @@ def run_scenario(
         _event_id(record) or f"{submitted_topic(stack)}/{record.partition}/{record.offset}": record.key
         for record in malformed or []
     }
-    named = {**submissions, **malformed_ids}
+    named = {**submissions, **malformed_ids, **({poison.id: poison.data.document_id} if poison else {})}
     answers = asyncio.run(read_answers(stack, named, timeout_s=120))
     letters = asyncio.run(dead_letters(stack))
     stack.stop("embedding")  # it owns the vector store's folder; read it once it has exited
@@ -277,6 +345,15 @@ def run_scenario(
         malformed_rejected=sum(
             1 for answer in answers if answer.topic == Topic.REJECTED and answer.data["submission_id"] in malformed_ids
         ),
+        poison_status=found.get(poison.data.document_id) if poison else None,
+        poison_answers=sorted(
+            {
+                answer.event_id: str(answer.data.get("reason", answer.topic))
+                for answer in answers
+                if poison and answer.data["submission_id"] == poison.id
+            }.values()
+        ),
+        measured=measured,
         answers_sent_again=answer_records - sum(len(ids) for ids in answer_ids.values()),
         dead_lettered=[f"{letter['original_topic']}:{letter['key']}:{letter['error_type']}" for letter in letters],
         problems=problems[:20],

@@ -24,9 +24,9 @@ class LocalServer:
         self.script = REPO_ROOT / "deploy" / "local" / script
         self.env = env
 
-    def run(self, command: str) -> None:
+    def run(self, *command: str) -> None:
         finished = subprocess.run(  # noqa: S603 - the repository's own script, fixed arguments
-            ["bash", str(self.script), command],  # noqa: S607 - bash from PATH, as `make` runs it
+            ["bash", str(self.script), *command],  # noqa: S607 - bash from PATH, as `make` runs it
             env=self.env,
             capture_output=True,
             text=True,
@@ -34,7 +34,7 @@ class LocalServer:
             check=False,
         )
         if finished.returncode != 0:
-            raise AssertionError(f"{self.script.name} {command} failed:\n{finished.stderr[-4000:]}")
+            raise AssertionError(f"{self.script.name} {' '.join(command)} failed:\n{finished.stderr[-4000:]}")
 
     def start(self) -> None:
         self.run("start")
@@ -51,16 +51,22 @@ class FaultInfra:
     database_url: str
 
 
-def free_port_pair() -> int:
-    """A port whose next port is free too (Kafka's controller listens on KAFKA_PORT + 1)."""
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (each Kafka node listens on two: KAFKA_PORT + 2(N-1) and the
+    port after it)."""
     while True:
         port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
+        if all(_is_free(port + offset) for offset in range(1, count)):
+            return port
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 class FaultStack:
@@ -93,9 +99,11 @@ class FaultStack:
         }
         for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "QDRANT_URL"):
             env.pop(name, None)
-        logs = work / "logs"
-        logs.mkdir()
-        self.services = {name: ServiceProcess(name, ports[name], env, logs / f"{name}.log") for name in SERVICES}
+        self.env = env
+        self.logs = work / "logs"
+        self.logs.mkdir()
+        self.services = {name: ServiceProcess(name, ports[name], env, self.logs / f"{name}.log") for name in SERVICES}
+        self.more_instances: list[ServiceProcess] = []
 
     @property
     def gateway(self) -> str:
@@ -107,9 +115,23 @@ class FaultStack:
         for name in names or SERVICES:
             self.services[name].wait_ready()
 
+    def add_instance(self, name: str) -> ServiceProcess:
+        """Another instance of service `name` in the same consumer group, on a port of its own; started and ready."""
+        port = free_port()
+        label = f"{name}-{len(self.more_instances) + 2}"
+        env = {**self.env, f"{name.upper()}_PORT": str(port)}
+        instance = ServiceProcess(label, port, env, self.logs / f"{label}.log", args=["-m", f"jdi_{name}"])
+        self.more_instances.append(instance)
+        instance.start()
+        instance.wait_ready()
+        return instance
+
     def kill(self, name: str) -> None:
         self.services[name].stop(signal.SIGKILL)
 
     def stop(self, *names: str) -> None:
         for name in names or SERVICES:
             self.services[name].stop()
+        if not names:
+            for instance in self.more_instances:
+                instance.stop()

@@ -184,6 +184,35 @@ def test_services_wait_for_the_lock_another_caller_holds(services_env: dict[str,
     assert not (Path(services_env["JDI_WORK_DIR"]) / "pids").exists()
 
 
+def test_services_run_the_instances_asked_for_each_on_a_port_of_its_own(services_env: dict[str, str]) -> None:
+    env = {**services_env, "INGESTION_INSTANCES": "3"}
+    third_port = int(services_env["INGESTION_PORT"]) + 200
+
+    status = run_script("services.sh", "status", env=env)
+    with socket.socket() as other_process:
+        other_process.bind(("127.0.0.1", third_port))
+        other_process.listen()
+        start = run_script("services.sh", "start", env=env)
+
+    assert [line for line in status.stdout.splitlines() if line.startswith("ingestion")] == [
+        "ingestion: stopped",
+        "ingestion-2: stopped",
+        "ingestion-3: stopped",
+    ]
+    assert start.returncode == 1
+    assert f"port {third_port} (ingestion-3) is taken by another process; set INGESTION_PORT" in start.stderr
+    assert not (Path(services_env["JDI_WORK_DIR"]) / "pids").exists(), "no service may start"
+
+
+def test_one_embedding_instance_unless_the_vector_store_is_a_server(services_env: dict[str, str]) -> None:
+    env = {name: value for name, value in services_env.items() if name != "QDRANT_URL"}
+    result = run_script("services.sh", "start", env={**env, "EMBEDDING_INSTANCES": "2"})
+
+    assert result.returncode == 1
+    assert "EMBEDDING_INSTANCES=2 needs QDRANT_URL" in result.stderr
+    assert not (Path(services_env["JDI_WORK_DIR"]) / "pids").exists(), "no service may start"
+
+
 def test_a_stop_without_services_takes_the_free_lock_and_succeeds(services_env: dict[str, str]) -> None:
     result = run_script("services.sh", "stop", env=services_env)
 
@@ -215,3 +244,12 @@ def test_env_sh_derives_unset_connection_settings_from_the_local_ports() -> None
         "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1111",
         "export DATABASE_URL=postgresql+asyncpg://jdi@127.0.0.1:2222/jdi",
     ]
+
+
+def test_env_sh_names_every_node_of_a_local_cluster() -> None:
+    env = {name: value for name, value in os.environ.items() if name != "KAFKA_BOOTSTRAP_SERVERS"}
+    env.update(KAFKA_PORT="1111", KAFKA_BROKERS="3")
+
+    printed = run_script("env.sh", env=env).stdout
+
+    assert "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1111,127.0.0.1:1113,127.0.0.1:1115" in printed.splitlines()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jdi_contracts.events import (
+    DeadLettered,
     DeleteRequested,
     DocumentDeleted,
     DocumentDeleteRequested,
@@ -120,8 +121,15 @@ async def ingestion(broker_under_test, store, published) -> AsyncIterator[Any]:
     settings = IngestionSettings(kafka=broker_under_test.kafka)
     broker = make_broker(settings.kafka)
     wired = wire(settings, broker=broker, store=store)
-    subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
-    published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.FILED, Topic.DELETED)
+    subscribe(
+        broker,
+        settings.kafka,
+        settings.group_id,
+        wired.subscriptions,
+        source=SOURCE,
+        dead_letter_answers=wired.dead_letter_answers,
+    )
+    published.subscribe(broker, settings.kafka, Topic.PARSED, Topic.REJECTED, Topic.FILED, Topic.DELETED, Topic.DLQ)
     async with broker_under_test.start(broker) as running:
         yield running
 
@@ -350,6 +358,38 @@ async def test_an_event_breaking_the_contract_is_rejected_not_dropped(ingestion,
     rejected = DocumentRejected.from_bytes(body).data
     assert (rejected.reason, rejected.submission_id, rejected.document_id) == ("invalid_event", "evt-9", "doc-9")
     assert "does not match" in rejected.message
+
+
+async def test_a_nul_character_in_what_is_stored_as_sent_is_rejected_and_not_echoed(ingestion, published) -> None:
+    await ingestion.send(submitted("doc-1", ENGLISH.encode(), source_reference="ref/\x00", metadata={"a": "\x00"}))
+
+    [body] = await published.wait_for(Topic.REJECTED, 1)
+    rejected = DocumentRejected.from_bytes(body).data
+    assert (rejected.reason, rejected.source_reference) == ("invalid_event", "ref/\ufffd")
+    assert rejected.message.startswith("source_reference, metadata: a NUL character")
+
+
+async def test_a_submission_failing_every_attempt_is_answered_before_its_dead_letter(
+    ingestion, store, published, messages_handled, monkeypatch
+) -> None:
+    """Upstreams read only the answer topics: a dead-lettered submission is answered `rejected` too, and the
+    answer's time is before the letter's, so the gateway keeps the document `failed` for its operators."""
+
+    async def broken(sha256: str) -> None:
+        raise RuntimeError("a bug in the store")
+
+    monkeypatch.setattr(store, "find_by_content", broken)
+    event = submitted("doc-1", ENGLISH.encode())
+    await ingestion.send(event)
+    await messages_handled(1)
+
+    [answer_body] = await published.wait_for(Topic.REJECTED, 1)
+    [letter_body] = await published.wait_for(Topic.DLQ, 1)
+    answer, letter = DocumentRejected.from_bytes(answer_body), DeadLettered.from_bytes(letter_body)
+    assert (answer.data.reason, answer.data.submission_id, answer.subject) == ("processing_failed", event.id, "doc-1")
+    assert "a bug" not in answer.data.message
+    assert (letter.data.error_type, letter.subject) == ("RuntimeError", "doc-1")
+    assert answer.time < letter.time
 
 
 async def test_delete_removes_every_version(ingestion, store, published, messages_handled) -> None:

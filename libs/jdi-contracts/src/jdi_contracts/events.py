@@ -117,6 +117,8 @@ class RejectionReason(StrEnum):
     UNDECODABLE_TEXT = "undecodable_text"
     UNREADABLE_TEXT = "unreadable_text"
     CHECKSUM_MISMATCH = "checksum_mismatch"
+    PROCESSING_FAILED = "processing_failed"
+    """Valid, but jdi failed on it every attempt: it is in the dead-letter queue, and a replay answers again."""
 
 
 class Rejected(Contract):

@@ -41,10 +41,13 @@ class PermanentError(Exception):
 def make_broker(settings: KafkaSettings, tracer_provider: TracerProvider | None = None) -> KafkaBroker:
     middlewares = [KafkaTelemetryMiddleware(tracer_provider=tracer_provider)] if tracer_provider else []
     return KafkaBroker(
-        settings.bootstrap_servers,
+        # FastStream hands a string to aiokafka as one address; a cluster's "host:port,host:port" must be a list.
+        [server.strip() for server in settings.bootstrap_servers.split(",") if server.strip()],
         max_request_size=settings.max_request_size,
-        # One document's events share a key; acks=all keeps them once acknowledged.
+        # One document's events share a key; acks=all keeps them once acknowledged (on min.insync.replicas
+        # nodes of a cluster), and idempotence keeps a retried send from writing them twice or out of order.
         acks="all",
+        enable_idempotence=True,
         middlewares=middlewares,
         logger=logging.getLogger("jdi.broker"),
         # FastStream's own line per message ("Received", "Processed") names no document: ours do (INFO).
@@ -78,13 +81,16 @@ def subscribe(
     handlers: Mapping[Topic, Handler],
     *,
     source: str,
+    dead_letter_answers: Mapping[Topic, Handler] | None = None,
 ) -> None:
     """Consume the topics at least once with one consumer: bounded retries with backoff, then the DLQ; an
     unreachable dependency pauses the consumer until it is back (see `jdi_core.retries`); never stuck.
 
-    The offset is committed only after the handler (or the dead-lettering) succeeded; if even the
+    A topic's `dead_letter_answers` handler answers a message's sender before the message is dead-lettered.
+    The offset is committed only after the handler (or the answer and the dead-lettering) succeeded; if even the
     DLQ cannot be written the message is nacked and read again rather than skipped.
     """
+    answers = dead_letter_answers or {}
     by_name = {settings.topic(topic): (topic, handler) for topic, handler in handlers.items()}
     declare_topics(topic.value for topic in handlers)
     outage = Outage(settings, group_id)
@@ -117,6 +123,8 @@ def subscribe(
                     await outage.wait(pausable(message.consumer))
                     continue
                 if permanent or attempt >= settings.max_attempts:
+                    if topic in answers:
+                        await answers[topic](message)
                     await dead_letter(broker, settings, message, error, attempt, source=source, fields=fields)
                     return "dead_lettered"
                 MESSAGE_RETRIES.labels(topic.value).inc()

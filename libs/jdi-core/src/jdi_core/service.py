@@ -14,6 +14,11 @@ from jdi_core.metrics import CONSUMER_LAG, DEPENDENCY_READY, HttpMetricsMiddlewa
 
 Hook = Callable[[], Awaitable[None]]
 
+# On SIGTERM uvicorn stops accepting and waits this long for open requests, then the lifespan stops the broker,
+# which lets in-flight messages finish (FastStream's graceful timeout, 15 s), commits and leaves the group. Both
+# together stay within Kubernetes' default 30 s termination grace period.
+HTTP_SHUTDOWN_GRACE_S = 10
+
 
 def create_service_app(
     name: str,

@@ -3,7 +3,14 @@ import uvicorn
 from jdi_analysis.app import SERVICE_NAME, create_app
 from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_core.logs import configure_logging
+from jdi_core.service import HTTP_SHUTDOWN_GRACE_S
 
 settings = AnalysisServiceSettings()
 configure_logging(SERVICE_NAME)
-uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+uvicorn.run(
+    create_app(settings),
+    host=settings.host,
+    port=settings.port,
+    log_config=None,
+    timeout_graceful_shutdown=HTTP_SHUTDOWN_GRACE_S,
+)

@@ -1,6 +1,7 @@
 import uvicorn
 
 from jdi_core.logs import configure_logging
+from jdi_core.service import HTTP_SHUTDOWN_GRACE_S
 from jdi_gateway.app import SERVICE_NAME
 from jdi_gateway.settings import GatewaySettings
 
@@ -15,4 +16,5 @@ uvicorn.run(
     workers=settings.workers,
     access_log=settings.access_log,
     log_config=None,
+    timeout_graceful_shutdown=HTTP_SHUTDOWN_GRACE_S,
 )

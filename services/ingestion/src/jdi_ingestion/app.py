@@ -23,7 +23,14 @@ def create_app(settings: IngestionSettings, **overrides: Any) -> FastAPI:
     """`overrides` are `wire`'s keyword arguments (a store, a publisher...)."""
     broker = make_broker(settings.kafka, setup_telemetry(SERVICE_NAME))
     wired = wire(settings, broker=broker, **overrides)
-    subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
+    subscribe(
+        broker,
+        settings.kafka,
+        settings.group_id,
+        wired.subscriptions,
+        source=SOURCE,
+        dead_letter_answers=wired.dead_letter_answers,
+    )
 
     async def migrate_schema() -> None:
         await migrate(wired.engine, SCHEMA, MIGRATIONS)

@@ -37,10 +37,11 @@ OTHER_LANGUAGE = {"en": "fr", "fr": "en"}
 ANSWER_NAMESPACE = uuid.UUID("0b6f4f0e-3c1d-4d8e-9a57-6a2f5d9c1e42")
 
 
-def answer_id(topic: Topic, submission_id: str, document_id: str | None, version: int) -> str:
+def answer_id(topic: Topic, submission_id: str, document_id: str | None, detail: int | str) -> str:
     """An answer's event id, the same each time it is published: an answer sent again after a crash (before the
-    submission's offset was committed) is the same event, which consumers and upstreams deduplicate."""
-    return str(uuid.uuid5(ANSWER_NAMESPACE, f"{topic.value}\x1f{submission_id}\x1f{document_id}\x1f{version}"))
+    submission's offset was committed) is the same event, which consumers and upstreams deduplicate. `detail` (the
+    version, or the rejection's reason) tells apart different answers to one submission."""
+    return str(uuid.uuid5(ANSWER_NAMESPACE, f"{topic.value}\x1f{submission_id}\x1f{document_id}\x1f{detail}"))
 
 
 class IngestionHandlers:
@@ -60,6 +61,20 @@ class IngestionHandlers:
         except parsing.RejectionError as rejection:
             await self._reject(event, rejection.reason, rejection.message)
 
+    async def answer_dead_lettered(self, message: KafkaMessage) -> None:
+        """A submission given up on (it failed every attempt) still gets an answer, before its dead letter: the
+        letter's later time keeps the document `failed` in the gateway, and a replay that succeeds answers again."""
+        try:
+            event = DocumentSubmitted.from_bytes(message.body)
+        except ValidationError:
+            return  # a contract violation is answered `invalid_event` by on_submitted, never dead-lettered
+        await self._reject(
+            event,
+            RejectionReason.PROCESSING_FAILED,
+            "jdi failed to process this submission and set it aside for its operators, who can replay it; "
+            "sending it again is harmless",
+        )
+
     async def on_delete_requested(self, message: KafkaMessage) -> None:
         request = DocumentDeleteRequested.from_bytes(message.body).data
         removed = await self._store.delete_document(request.document_id)
@@ -68,6 +83,11 @@ class IngestionHandlers:
 
     async def ingest(self, event: DocumentSubmitted) -> None:
         submission = event.data
+        if unstorable := _fields_with_nul(submission):
+            raise parsing.RejectionError(
+                RejectionReason.INVALID_EVENT,
+                f"{', '.join(unstorable)}: a NUL character (U+0000), which jdi cannot store; remove it",
+            )
         original = _original_bytes(submission)
         if hashlib.sha256(original).hexdigest() != submission.sha256:
             raise parsing.RejectionError(RejectionReason.CHECKSUM_MISMATCH, "sha256 does not match the content")
@@ -176,13 +196,13 @@ class IngestionHandlers:
         rejected = Rejected(
             document_id=submission.document_id,
             submission_id=event.id,
-            source_reference=submission.source_reference,
-            file_name=submission.file_name,
+            source_reference=_storable(submission.source_reference),
+            file_name=_storable(submission.file_name),
             sha256=submission.sha256,
             reason=reason,
             message=message,
         )
-        event_id = answer_id(Topic.REJECTED, event.id, submission.document_id, 0)
+        event_id = answer_id(Topic.REJECTED, event.id, submission.document_id, reason.value)
         await self._publish(
             DocumentRejected.wrap(rejected, source=SOURCE, subject=submission.document_id, event_id=event_id)
         )
@@ -197,13 +217,13 @@ class IngestionHandlers:
         rejected = Rejected(
             document_id=_str_or_none(data.get("document_id")) or key,
             submission_id=_str_or_none(raw.get("id")) or f"{record.topic}/{record.partition}/{record.offset}",
-            source_reference=_str_or_none(data.get("source_reference")),
-            file_name=_str_or_none(data.get("file_name")),
+            source_reference=_storable(_str_or_none(data.get("source_reference"))),
+            file_name=_storable(_str_or_none(data.get("file_name"))),
             sha256=_str_or_none(data.get("sha256")),
             reason=RejectionReason.INVALID_EVENT,
             message=f"the event does not match {Topic.SUBMITTED.value}: {describe_error(error)}",
         )
-        event_id = answer_id(Topic.REJECTED, rejected.submission_id, rejected.document_id, 0)
+        event_id = answer_id(Topic.REJECTED, rejected.submission_id, rejected.document_id, rejected.reason.value)
         await self._publish(
             DocumentRejected.wrap(rejected, source=SOURCE, subject=rejected.document_id, event_id=event_id)
         )
@@ -229,3 +249,19 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+# The fields of a submission that jdi stores as they are; PostgreSQL's text and jsonb cannot hold U+0000.
+STORED_AS_SENT = ("source_system", "source_reference", "file_name", "media_type", "submitted_by")
+
+
+def _fields_with_nul(submission: Submitted) -> list[str]:
+    names = [name for name in STORED_AS_SENT if "\x00" in (getattr(submission, name) or "")]
+    if any("\x00" in key + value for key, value in submission.metadata.items()):
+        names.append("metadata")
+    return names
+
+
+def _storable(value: str | None) -> str | None:
+    """`value` as an answer may echo it: its NUL characters replaced, so that consumers can store it."""
+    return None if value is None else value.replace("\x00", "\ufffd")

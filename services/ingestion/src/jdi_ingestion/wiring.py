@@ -20,6 +20,7 @@ class Wiring:
     engine: AsyncEngine
     handlers: IngestionHandlers
     subscriptions: dict[Topic, Handler]
+    dead_letter_answers: dict[Topic, Handler]
 
 
 def wire(
@@ -42,4 +43,5 @@ def wire(
         engine=engine,
         handlers=handlers,
         subscriptions={Topic.SUBMITTED: handlers.on_submitted, Topic.DELETE_REQUESTED: handlers.on_delete_requested},
+        dead_letter_answers={Topic.SUBMITTED: handlers.answer_dead_lettered},
     )

@@ -49,8 +49,10 @@ def make_producer(settings: KafkaSettings) -> Any:
     return AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap_servers,
         max_request_size=settings.max_request_size,
-        # One document's events share a key; acks=all keeps them once acknowledged.
+        # One document's events share a key; acks=all keeps them once acknowledged (on min.insync.replicas
+        # nodes of a cluster), and idempotence keeps a retried send from writing them twice or out of order.
         acks="all",
+        enable_idempotence=True,
     )
 
 
