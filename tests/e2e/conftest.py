@@ -127,6 +127,9 @@ def stack(
         # Export spans quickly so the test can read them while the services run.
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         "GATEWAY_BOOTSTRAP_API_KEY": API_KEY,
+        # The tests poll and fuzz from one key and one address: nothing here to hold back.
+        "GATEWAY_RATE_LIMIT": "1000000/minute",
+        "GATEWAY_AUTH_FAILURE_RATE_LIMIT": "1000000/minute",
         "GATEWAY_EMBEDDING_URL": urls["embedding"],
         "GATEWAY_ANALYSIS_URL": urls["analysis"],
         "QDRANT_PATH": str(work / "qdrant"),

@@ -92,6 +92,8 @@ class FaultStack:
             "DATABASE_SCHEMA_PREFIX": self.schema_prefix,
             "JDI_TRACES_DIR": str(work / "traces"),
             "GATEWAY_BOOTSTRAP_API_KEY": API_KEY,
+            # The scenarios poll every document's status from one key.
+            "GATEWAY_RATE_LIMIT": "1000000/minute",
             "GATEWAY_EMBEDDING_URL": f"http://127.0.0.1:{ports['embedding']}",
             "GATEWAY_ANALYSIS_URL": f"http://127.0.0.1:{ports['analysis']}",
             "QDRANT_PATH": str(self.qdrant_path),

@@ -331,6 +331,8 @@ def main() -> None:
                 "QDRANT_PATH": str(work / "qdrant"),
                 "JDI_TRACES_DIR": str(work / "traces"),
                 "GATEWAY_EMBEDDING_URL": f"http://127.0.0.1:{ports['embedding']}",
+                # Measured with the limiter counting every request, but never refusing one.
+                "GATEWAY_RATE_LIMIT": "1000000000/minute",
                 **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
             }
             if zipkin := os.environ.get("ZIPKIN_URL"):

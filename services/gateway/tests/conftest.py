@@ -136,6 +136,7 @@ class Fakes:
     embedding: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(200, json=EMPTY_SEARCH)
     analysis: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(404, json={})
     calls: list[httpx.Request] = field(default_factory=list)
+    settings: GatewaySettings = field(default_factory=GatewaySettings)
 
     async def publish(self, event: CloudEvent[Any]) -> None:
         self.published.append(event)
@@ -149,7 +150,7 @@ class Fakes:
 
     def app(self) -> FastAPI:
         return create_app(
-            GatewaySettings(),
+            self.settings,
             read_model=self.read_model,
             api_keys=self.api_keys,
             audit_log=self.audit_log,

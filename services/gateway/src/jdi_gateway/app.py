@@ -62,6 +62,8 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            # A browser app reads what its key has left, and when to retry.
+            expose_headers=["RateLimit", "RateLimit-Policy", "Retry-After"],
         )
     return app
 

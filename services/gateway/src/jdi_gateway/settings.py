@@ -1,4 +1,5 @@
-from pydantic import Field, SecretStr
+from limits import parse
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_contracts.events import MAX_DOCUMENT_BYTES
@@ -20,6 +21,10 @@ class GatewaySettings(BaseSettings):
     # A verified API key is trusted this long without asking the database again; a revocation through
     # another worker or instance takes effect within it (0: every request asks the database).
     api_key_cache_s: float = Field(10.0, ge=0)
+    # Requests per API key, per worker process (see jdi_gateway.auth.rate_limits), as `limits` writes them.
+    rate_limit: str = "6000/minute"
+    # Failed authentications per client address, per worker: guessing keys is slow.
+    auth_failure_rate_limit: str = "30/minute"
     cors_origins: list[str] = Field(default_factory=list)
     # /v1/stats counts every document: its answer is reused this long (the read model lags events anyway).
     stats_cache_s: float = Field(2.0, ge=0)
@@ -31,4 +36,11 @@ class GatewaySettings(BaseSettings):
     analysis_timeout_s: float = 10.0
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+
+    @field_validator("rate_limit", "auth_failure_rate_limit")
+    @classmethod
+    def _a_limit(cls, value: str) -> str:
+        parse(value)  # raises ValueError for what is not a limit, e.g. "many"
+        return value
+
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)

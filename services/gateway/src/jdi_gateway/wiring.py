@@ -11,6 +11,7 @@ from jdi_contracts.events import Topic
 from jdi_core.broker import Handler, Publish, event_publisher, make_broker
 from jdi_core.db import make_engine
 from jdi_gateway.auth.key_cache import CachedApiKeys
+from jdi_gateway.auth.rate_limits import RateLimits
 from jdi_gateway.handlers import ProjectionHandlers
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import ApiKeys, AuditLog, ProjectionWriter, ReadModel, SearchLog
@@ -30,6 +31,7 @@ class Wiring:
     engine: AsyncEngine
     read_model: ReadModel
     api_keys: ApiKeys
+    rate_limits: RateLimits
     audit_log: AuditLog
     search_log: SearchLog
     publish: Publish
@@ -47,6 +49,7 @@ def wire(
     read_model: ReadModel | None = None,
     projection_writer: ProjectionWriter | None = None,
     api_keys: ApiKeys | None = None,
+    rate_limits: RateLimits | None = None,
     audit_log: AuditLog | None = None,
     search_log: SearchLog | None = None,
     publish: Publish | None = None,
@@ -69,6 +72,7 @@ def wire(
         if read_model is None
         else read_model,
         api_keys=CachedApiKeys(PostgresApiKeys(engine) if api_keys is None else api_keys, settings.api_key_cache_s),
+        rate_limits=rate_limits or RateLimits(settings.rate_limit, settings.auth_failure_rate_limit),
         audit_log=PostgresAuditLog(engine) if audit_log is None else audit_log,
         search_log=PostgresSearchLog(engine) if search_log is None else search_log,
         publish=publish,

@@ -10,6 +10,7 @@ import httpx
 from fastapi import Depends, Request
 
 from jdi_core.broker import Publish
+from jdi_gateway.auth.rate_limits import RateLimits
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import ApiKeys, AuditLog, ReadModel, SearchLog
 from jdi_gateway.wiring import Wiring
@@ -36,6 +37,10 @@ async def api_keys(wired: Wired) -> ApiKeys:
     return wired.api_keys
 
 
+async def rate_limits(wired: Wired) -> RateLimits:
+    return wired.rate_limits
+
+
 async def audit_log(wired: Wired) -> AuditLog:
     return wired.audit_log
 
@@ -59,6 +64,7 @@ async def analysis_client(wired: Wired) -> httpx.AsyncClient:
 Settings = Annotated[GatewaySettings, Depends(settings)]
 ReadModelPort = Annotated[ReadModel, Depends(read_model)]
 ApiKeysPort = Annotated[ApiKeys, Depends(api_keys)]
+RateLimitsPort = Annotated[RateLimits, Depends(rate_limits)]
 AuditLogPort = Annotated[AuditLog, Depends(audit_log)]
 SearchLogPort = Annotated[SearchLog, Depends(search_log)]
 Publisher = Annotated[Publish, Depends(publish)]

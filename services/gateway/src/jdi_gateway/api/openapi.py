@@ -20,12 +20,18 @@ PROBLEMS: dict[int, tuple[str, str, str]] = {
     413: ("too_large", "The request body is over 13397333 bytes.", "the document or body is over the size limit"),
     415: ("unsupported_media_type", "Send multipart/form-data or application/json.", "not a supported type"),
     422: ("invalid_request", "The request is not valid.", "a parameter or body field is not valid"),
+    429: (
+        "rate_limited",
+        "This API key is over its limit of 6000 requests in 60 s; retry in 12 s.",
+        "over the API key's rate limit, or too many failed authentications from the address (`Retry-After`)",
+    ),
     500: ("internal_error", "The server could not answer this request; it has been logged.", "an unexpected error"),
     502: ("search_failed", "The search service answered 500.", "an internal service answered with an error"),
     503: ("database_unavailable", "The database did not answer; retry later.", "a backing service did not answer"),
 }
-# Every /v1 route reads its API key from headers FastAPI validates (422) and authenticates it in the database.
-EVERY_ROUTE = (401, 403, 422, 500, 503)
+# Every /v1 route reads its API key from headers FastAPI validates (422), authenticates it in the database and
+# counts it against its rate limit.
+EVERY_ROUTE = (401, 403, 422, 429, 500, 503)
 
 
 def responses(*statuses: int) -> Responses:
@@ -36,10 +42,21 @@ def responses(*statuses: int) -> Responses:
 def _problem_response(status: int) -> dict[str, Any]:
     code, detail, when = PROBLEMS[status]
     example = problem_body(status, code, detail, "/v1/documents")
-    return {
+    response: dict[str, Any] = {
         "description": f"{HTTPStatus(status).phrase}: {when}",
         "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}, "example": example}},
     }
+    if status == 429:
+        response["headers"] = RATE_LIMIT_HEADERS
+    return response
+
+
+# Answered with a refusal (and, RateLimit and RateLimit-Policy, with every answer to a known key).
+RATE_LIMIT_HEADERS = {
+    "Retry-After": {"description": "seconds until the request may be retried", "schema": {"type": "integer"}},
+    "RateLimit-Policy": {"description": 'the limit: `"per-key";q=6000;w=60`', "schema": {"type": "string"}},
+    "RateLimit": {"description": 'what is left: `"per-key";r=0;t=12`', "schema": {"type": "string"}},
+}
 
 
 def install_problem_schema(app: FastAPI) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from jdi_gateway.api.dependencies import ApiKeysPort
+from jdi_gateway.api.dependencies import ApiKeysPort, RateLimitsPort
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.store.port import ApiKeys
 
@@ -49,21 +49,44 @@ BEARER = HTTPBearer(auto_error=False, description="the same secret as `Authoriza
 
 
 def require(scope: Scope) -> Any:
-    """A FastAPI dependency (`Depends` is typed Any) giving the caller whose API key holds `scope`."""
+    """A FastAPI dependency (`Depends` is typed Any) giving the caller whose API key holds `scope`, within
+    the key's rate limit; the response carries what the key has left."""
 
     async def authorised_caller(
+        request: Request,
+        response: Response,
         keys: ApiKeysPort,
+        limits: RateLimitsPort,
         x_api_key: Annotated[str | None, Security(API_KEY_HEADER)],
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
     ) -> Caller:
         secret = x_api_key or (bearer.credentials if bearer else None)
-        if not secret:
-            raise ApiError(401, "unauthenticated", "Send an API key in X-API-Key or Authorization: Bearer.")
-        key = await keys.active_key(hash_secret(secret))
+        key = await keys.active_key(hash_secret(secret)) if secret else None
         if key is None:
+            address = request.client.host if request.client else "unknown"
+            failures = await limits.take_for_failed_authentication(address)
+            if not failures.allowed:
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    f"Too many failed authentications from this address; retry in {failures.reset_s} s.",
+                    failures.headers(),
+                )
+            if not secret:
+                raise ApiError(401, "unauthenticated", "Send an API key in X-API-Key or Authorization: Bearer.")
             raise ApiError(401, "unauthenticated", "The API key is unknown or revoked.")
         if scope not in key.scopes and Scope.ADMIN not in key.scopes:
             raise ApiError(403, "forbidden", f"This API key lacks the {scope.value!r} scope.")
+        quota = await limits.take_for_key(key.key_id)
+        if not quota.allowed:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"This API key is over its limit of {quota.limit} requests in {quota.window_s} s; "
+                f"retry in {quota.reset_s} s.",
+                quota.headers(),
+            )
+        response.headers.update(quota.headers())
         return Caller(key.key_id, key.name, frozenset(key.scopes))
 
     return Depends(authorised_caller)
