@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jdi_cli.files import InputFile, expand_paths
+from jdi_cli.keys import DEFAULT_GATEWAY_URL
 
 if TYPE_CHECKING:
     from jdi_cli.kafka import KafkaSettings
@@ -85,6 +86,29 @@ def _parser() -> argparse.ArgumentParser:
     dlq_replay.set_defaults(run=_run_dlq_replay)
     for action in (dlq_list, dlq_show, dlq_replay):
         _add_kafka_options(action)
+
+    keys = commands.add_parser(
+        "keys", help="create, list and revoke the gateway's API keys ($JDI_API_KEY: an admin key)"
+    )
+    keys_actions = keys.add_subparsers(required=True, metavar="ACTION")
+    keys_create = keys_actions.add_parser("create", help="mint a key; its secret is printed this once")
+    keys_create.add_argument("name", help="what the key is for, e.g. 'hr-archive import'")
+    keys_create.add_argument(
+        "--scope",
+        dest="scopes",
+        action="append",
+        required=True,
+        choices=["documents:read", "documents:write", "search", "admin"],
+        help="a scope the key holds (repeat for several)",
+    )
+    keys_create.set_defaults(run=_run_keys_create)
+    keys_list = keys_actions.add_parser("list", help="every key, revoked ones too: id, name, scopes")
+    keys_list.set_defaults(run=_run_keys_list)
+    keys_revoke = keys_actions.add_parser("revoke", help="revoke a key by its id")
+    keys_revoke.add_argument("key_id", metavar="KEY_ID")
+    keys_revoke.set_defaults(run=_run_keys_revoke)
+    for action in (keys_create, keys_list, keys_revoke):
+        action.add_argument("--gateway", help=f"the gateway's URL (default: $JDI_GATEWAY_URL or {DEFAULT_GATEWAY_URL})")
 
     traces = commands.add_parser("traces", help="list recent traces, or show one trace's span tree")
     traces.add_argument("trace_id", nargs="?", metavar="TRACE_ID", help="a trace id or a unique prefix of one")
@@ -265,6 +289,40 @@ def _selected_letters(
         return select(letters.letters, ids=ids, topic=topic, topic_prefix=settings.topic_prefix, since=since_time)
     except LetterLookupError as error:
         raise CommandError(error.code, str(error)) from None
+
+
+def _run_keys_create(args: argparse.Namespace) -> int:
+    from jdi_cli import keys
+
+    try:
+        created = keys.create_key(keys.gateway_url(args.gateway), keys.admin_key(), args.name, args.scopes)
+    except keys.GatewayError as error:
+        return _fail(error.code, str(error))
+    print(json.dumps(created, indent=2))
+    print("The secret is shown this once: store it now.", file=sys.stderr)
+    return 0
+
+
+def _run_keys_list(args: argparse.Namespace) -> int:
+    from jdi_cli import keys
+
+    try:
+        listed = keys.list_keys(keys.gateway_url(args.gateway), keys.admin_key())
+    except keys.GatewayError as error:
+        return _fail(error.code, str(error))
+    print("\n".join(keys.render_keys(listed)))
+    return 0
+
+
+def _run_keys_revoke(args: argparse.Namespace) -> int:
+    from jdi_cli import keys
+
+    try:
+        keys.revoke_key(keys.gateway_url(args.gateway), keys.admin_key(), args.key_id)
+    except keys.GatewayError as error:
+        return _fail(error.code, str(error))
+    print(f"revoked {args.key_id}")
+    return 0
 
 
 def _run_traces(args: argparse.Namespace) -> int:
