@@ -142,3 +142,11 @@ def test_prometheus_runs_the_alert_rules_of_deploy_prometheus_on_every_service()
     assert scraped == {
         f"{service}:{variables(settings)[f'{service.upper()}_PORT']}": service for service, settings in SETTINGS.items()
     }
+
+
+@pytest.mark.parametrize("service", ["embedding", "analysis", "gateway"])
+def test_the_internal_routes_are_not_exposed_without_their_credential(service: str) -> None:
+    """The image listens on 0.0.0.0, where embedding and analysis refuse to start without the token the gateway
+    sends them (jdi_core.internal_api)."""
+    assert dockerfile_environment()[f"{service.upper()}_HOST"] == "0.0.0.0"  # noqa: S104
+    assert environment(service)["INTERNAL_API_TOKEN"].startswith("${JDI_INTERNAL_API_TOKEN:?")

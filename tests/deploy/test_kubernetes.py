@@ -147,3 +147,10 @@ def test_secrets_come_from_a_secret_never_from_the_config_map() -> None:
         [container] = of_kind("Deployment", load(f"{service}.yaml"))["spec"]["template"]["spec"]["containers"]
         for variable in container.get("env", []):
             assert "secretKeyRef" in variable["valueFrom"], variable["name"]
+
+
+@pytest.mark.parametrize("service", ["embedding", "analysis", "gateway"])
+def test_the_internal_api_token_comes_from_the_secret(service: str) -> None:
+    [container] = of_kind("Deployment", load(f"{service}.yaml"))["spec"]["template"]["spec"]["containers"]
+    [token] = [variable for variable in container["env"] if variable["name"] == "INTERNAL_API_TOKEN"]
+    assert token["valueFrom"]["secretKeyRef"] == {"name": "jdi-secrets", "key": "INTERNAL_API_TOKEN"}

@@ -2,6 +2,7 @@
 sending their spans to the trace backend (Zipkin); a Prometheus of its own scrapes them."""
 
 import os
+import secrets
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -127,6 +128,8 @@ def stack(
         # Export spans quickly so the test can read them while the services run.
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         "GATEWAY_BOOTSTRAP_API_KEY": API_KEY,
+        # As in a deployment, where embedding and analysis listen beyond loopback: only the gateway gets in.
+        "INTERNAL_API_TOKEN": secrets.token_hex(16),
         # The tests poll and fuzz from one key and one address: nothing here to hold back.
         "GATEWAY_RATE_LIMIT": "1000000/minute",
         "GATEWAY_AUTH_FAILURE_RATE_LIMIT": "1000000/minute",

@@ -14,6 +14,7 @@ from jdi_analysis.store.tables import SCHEMA
 from jdi_analysis.wiring import wire
 from jdi_core.broker import make_broker, subscribe
 from jdi_core.db import ping
+from jdi_core.internal_api import internal_api_guard
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
@@ -24,6 +25,7 @@ SERVICE_NAME = "jdi-analysis"
 
 def create_app(settings: AnalysisServiceSettings, **overrides: Any) -> FastAPI:
     """`overrides` are `wire`'s keyword arguments (an analyzer, a store, a reader...)."""
+    guard = internal_api_guard(settings.host, settings.internal_api)
     broker = make_broker(settings.kafka, setup_telemetry(SERVICE_NAME))
     wired = wire(settings, broker=broker, **overrides)
     subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
@@ -43,8 +45,8 @@ def create_app(settings: AnalysisServiceSettings, **overrides: Any) -> FastAPI:
         readiness={"database": lambda: ping(wired.engine)},
         on_startup=[migrate_schema, embed_taxonomy],
         on_shutdown=[wired.engine.dispose],
-        routers=[api.router],
     )
+    app.include_router(api.router, dependencies=guard)
     app.state.analysis_reader = wired.reader
     app.state.embedder = embedder
     return app

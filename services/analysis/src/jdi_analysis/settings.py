@@ -5,6 +5,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_analyzer.analyzer import AnalysisSettings
 from jdi_analyzer.skills.matcher import SkillMatcherSettings
+from jdi_core.internal_api import InternalApiSettings
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 
@@ -23,6 +24,7 @@ class AnalysisServiceSettings(BaseSettings):
     embedding_cache_dir: Path = Path(".work") / "cache"
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    internal_api: InternalApiSettings = Field(default_factory=InternalApiSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 
     def analysis_settings(self) -> AnalysisSettings:

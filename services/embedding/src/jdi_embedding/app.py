@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from jdi_core.broker import make_broker
+from jdi_core.internal_api import internal_api_guard
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
 from jdi_embedding.api import router
@@ -18,6 +19,7 @@ SERVICE_NAME = "jdi-embedding"
 
 def create_app(settings: EmbeddingSettings, **overrides: Any) -> FastAPI:
     """`overrides` are `wire`'s keyword arguments (`load_embedder`, a store, a publisher)."""
+    guard = internal_api_guard(settings.host, settings.internal_api)
     broker = make_broker(settings.kafka, setup_telemetry(SERVICE_NAME))
     wired = wire(settings, broker=broker, **overrides)
     store, serving = wired.store, wired.serving
@@ -47,7 +49,7 @@ def create_app(settings: EmbeddingSettings, **overrides: Any) -> FastAPI:
         readiness={"vector_store": store.check_ready},
         on_startup=[activate_serving_model, watch_for_switch_over],
         on_shutdown=[stop_watching, store.close],
-        routers=[router],
     )
+    app.include_router(router, dependencies=guard)
     app.state.search = wired.search
     return app

@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jdi_core.internal_api import InternalApiSettings
 from jdi_core.settings import KafkaSettings
 from jdi_embedder import MODEL_ID
 from jdi_embedding.vectors.settings import QdrantSettings
@@ -28,4 +29,5 @@ class EmbeddingSettings(BaseSettings):
     batch_timeout_ms: int = Field(50, ge=1)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    internal_api: InternalApiSettings = Field(default_factory=InternalApiSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)

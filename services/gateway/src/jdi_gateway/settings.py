@@ -3,6 +3,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jdi_contracts.events import MAX_DOCUMENT_BYTES
+from jdi_core.internal_api import InternalApiSettings
 from jdi_core.settings import DatabaseSettings, KafkaSettings
 
 
@@ -36,6 +37,8 @@ class GatewaySettings(BaseSettings):
     analysis_timeout_s: float = 10.0
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    # Sent to the embedding and analysis services' internal routes.
+    internal_api: InternalApiSettings = Field(default_factory=InternalApiSettings)
 
     @field_validator("rate_limit", "auth_failure_rate_limit")
     @classmethod

@@ -76,8 +76,8 @@ def wire(
         audit_log=PostgresAuditLog(engine) if audit_log is None else audit_log,
         search_log=PostgresSearchLog(engine) if search_log is None else search_log,
         publish=publish,
-        embedding_client=embedding_client or _client(settings.embedding_url, settings.search_timeout_s),
-        analysis_client=analysis_client or _client(settings.analysis_url, settings.analysis_timeout_s),
+        embedding_client=embedding_client or _client(settings.embedding_url, settings.search_timeout_s, settings),
+        analysis_client=analysis_client or _client(settings.analysis_url, settings.analysis_timeout_s, settings),
         projections=projections,
         subscriptions={
             Topic.PARSED: projections.on_parsed,
@@ -91,7 +91,7 @@ def wire(
     )
 
 
-def _client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+def _client(base_url: str, timeout_s: float, settings: GatewaySettings) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, headers=settings.internal_api.authorization())
     HTTPXClientInstrumentor().instrument_client(client)
     return client
