@@ -202,3 +202,26 @@ async def test_stats_count_as_rejected_exactly_the_documents_shown_rejected(read
     shown = (await client.get("/v1/documents", params={"status": "rejected"})).json()["items"]
     assert [item["document_id"] for item in shown] == ["doc-then-bad"]
     assert (await client.get("/v1/stats")).json()["rejected"] == 1
+
+
+async def test_the_audit_log_lists_what_keys_did_newest_first_by_pages(read_model) -> None:
+    _, client = read_model
+    created = [
+        (await client.post("/v1/api-keys", json={"name": f"importer {n}", "scopes": ["documents:write"]})).json()
+        for n in range(3)
+    ]
+    await client.delete(f"/v1/api-keys/{created[0]['key_id']}")
+
+    first = (await client.get("/v1/audit", params={"limit": 2})).json()
+    rest = (await client.get("/v1/audit", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    revocations = (await client.get("/v1/audit", params={"action": "api_key.revoked"})).json()
+
+    assert [(entry["action"], entry["detail"]["key_id"]) for entry in first["items"] + rest["items"]] == [
+        ("api_key.revoked", created[0]["key_id"]),
+        ("api_key.created", created[2]["key_id"]),
+        ("api_key.created", created[1]["key_id"]),
+        ("api_key.created", created[0]["key_id"]),
+    ]
+    assert rest["next_cursor"] is None
+    assert {entry["key_id"] for entry in first["items"]} == {"bootstrap"}
+    assert [entry["detail"]["key_id"] for entry in revocations["items"]] == [created[0]["key_id"]]

@@ -14,7 +14,7 @@ from jdi_gateway.api.status import status_of
 from jdi_gateway.app import create_app
 from jdi_gateway.auth.api_key_auth import Scope, hash_secret
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.port import ApiKey, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.port import ApiKey, AuditEntry, AuditFilter, DocumentFilter, DocumentRow, ReadModelStats
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 EMPTY_SEARCH = {"model_id": "m", "collection": "c", "page": 1, "page_size": 10, "results": [], "has_more": False}
@@ -116,13 +116,33 @@ class InMemoryApiKeys:
 
 
 class RecordingLog:
-    """Audit and search log: both only append."""
+    """Audit and search log: both append; the audit log is read back, newest first."""
 
     def __init__(self) -> None:
-        self.entries: list[tuple[Any, ...]] = []
+        self.recorded: list[tuple[Any, ...]] = []
 
     async def record(self, *entry: Any) -> None:
-        self.entries.append(entry)
+        self.recorded.append(entry)
+
+    async def entries(self, where: AuditFilter, before_id: int | None, limit: int) -> list[AuditEntry]:
+        logged = [
+            AuditEntry(number, datetime(2026, 12, 4, tzinfo=UTC), key_id, action, document_id, detail)
+            for number, (key_id, action, document_id, detail) in enumerate(self.recorded, start=1)
+        ]
+        wanted = [
+            entry
+            for entry in reversed(logged)
+            if (before_id is None or entry.entry_id < before_id)
+            and all(
+                value is None or getattr(entry, name) == value
+                for name, value in (
+                    ("action", where.action),
+                    ("key_id", where.key_id),
+                    ("document_id", where.document_id),
+                )
+            )
+        ]
+        return wanted[:limit]
 
 
 @dataclass

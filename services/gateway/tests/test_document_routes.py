@@ -88,7 +88,7 @@ async def test_a_multipart_upload_is_published_recorded_and_audited(api, fakes) 
     )
     assert base64.b64decode(event.data.content_base64 or "") == b"Director General"
     assert fakes.read_model.received[0][:3] == (accepted["document_id"], event.id, "dg.txt")
-    assert fakes.audit_log.entries == [(ADMIN, "document.submitted", accepted["document_id"], {"file_name": "dg.txt"})]
+    assert fakes.audit_log.recorded == [(ADMIN, "document.submitted", accepted["document_id"], {"file_name": "dg.txt"})]
     assert accepted["status_url"] == f"http://gw/v1/documents/{accepted['document_id']}"
     assert (await api.get(accepted["status_url"])).json()["status"] == "received"
 
@@ -138,7 +138,7 @@ async def test_a_delete_is_requested_only_for_a_known_document(api, fakes) -> No
     [event] = fakes.published
     assert isinstance(event, DocumentDeleteRequested)
     assert (event.data.document_id, event.data.requested_by) == ("d1", f"api-key:{ADMIN}")
-    assert fakes.audit_log.entries == [(ADMIN, "document.delete_requested", "d1", {})]
+    assert fakes.audit_log.recorded == [(ADMIN, "document.delete_requested", "d1", {})]
 
 
 async def test_stats_count_live_documents_and_round_the_mean(api, fakes) -> None:

@@ -45,7 +45,7 @@ async def test_search_sends_the_filters_and_logs_the_query(api, fakes) -> None:
     [sent] = fakes.calls
     assert (sent.method, sent.url.path) == ("POST", "/internal/v1/search")
     assert json.loads(sent.content) == {"query": "budget", "filters": {"language": ["fr"]}, "page": 1, "page_size": 5}
-    [(key_id, query, filters, results, latency_ms)] = fakes.search_log.entries
+    [(key_id, query, filters, results, latency_ms)] = fakes.search_log.recorded
     assert (key_id, query, filters, results) == ("admin-key", "budget", {"language": ["fr"]}, 1)
     assert latency_ms >= 0
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from jdi_contracts.events import Analyzed, DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
@@ -24,6 +24,7 @@ from jdi_gateway.api.models import (
     DocumentView,
     Status,
     SubmitJson,
+    json_of,
 )
 from jdi_gateway.api.openapi import responses
 from jdi_gateway.api.status import stages_of, status_of
@@ -285,12 +286,6 @@ def _summary(row: DocumentRow) -> DocumentSummary:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
-
-
-def json_of(body: BaseModel) -> Response:
-    """The body serialised once: a route returning its model has FastAPI validate it again first, which on the
-    hottest routes costs as much as building it. The route's `response_model` still documents it."""
-    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def _encode_cursor(row: DocumentRow) -> str:

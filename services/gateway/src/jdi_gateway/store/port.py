@@ -123,8 +123,29 @@ class ApiKeys(Protocol):
         """False when there is no active key with this id."""
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    entry_id: int
+    at: datetime
+    key_id: str | None
+    action: str
+    document_id: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    key_id: str | None = None
+    document_id: str | None = None
+
+
 class AuditLog(Protocol):
     async def record(self, key_id: str, action: str, document_id: str | None, detail: dict[str, Any]) -> None: ...
+
+    async def entries(self, where: AuditFilter, before_id: int | None, limit: int) -> list[AuditEntry]:
+        """Newest first; only entries older than `before_id` when it is given."""
+        ...
 
 
 class SearchLog(Protocol):

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jdi_gateway.store.port import ApiKey, Change, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.port import ApiKey, AuditEntry, AuditFilter, Change, DocumentFilter, DocumentRow, ReadModelStats
 from jdi_gateway.store.recent import Recent
 from jdi_gateway.store.tables import api_keys, applied_events, audit_log, documents, search_log
 
@@ -206,6 +206,24 @@ class PostgresAuditLog:
             await connection.execute(
                 audit_log.insert().values(key_id=key_id, action=action, document_id=document_id, detail=detail)
             )
+
+    async def entries(self, where: AuditFilter, before_id: int | None, limit: int) -> list[AuditEntry]:
+        entry = audit_log.c
+        conditions = [
+            column == value
+            for column, value in (
+                (entry.action, where.action),
+                (entry.key_id, where.key_id),
+                (entry.document_id, where.document_id),
+            )
+            if value is not None
+        ]
+        if before_id is not None:
+            conditions.append(entry.id < before_id)
+        query = select(audit_log).where(and_(true(), *conditions)).order_by(entry.id.desc()).limit(limit)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [AuditEntry(row.id, row.at, row.key_id, row.action, row.document_id, row.detail or {}) for row in rows]
 
 
 class PostgresSearchLog:
