@@ -225,3 +225,19 @@ async def test_the_audit_log_lists_what_keys_did_newest_first_by_pages(read_mode
     assert rest["next_cursor"] is None
     assert {entry["key_id"] for entry in first["items"]} == {"bootstrap"}
     assert [entry["detail"]["key_id"] for entry in revocations["items"]] == [created[0]["key_id"]]
+
+
+async def test_the_list_filters_by_level_and_quality_range_and_gives_the_rejection_reason(read_model) -> None:
+    subscriptions, client = read_model
+    for document_id, code, score in (("strong", "EX-01", 82.0), ("weak", "EX-01", 41.5), ("senior", "EX-03", 77.0)):
+        await project(subscriptions, parsed(document_id, code=code), analyzed(document_id, score=score))
+    await project(subscriptions, rejected("scan"))
+
+    async def listed(**params: object) -> set[str]:
+        return {item["document_id"] for item in (await client.get("/v1/documents", params=params)).json()["items"]}
+
+    assert await listed(level="01") == {"strong", "weak"}
+    assert await listed(min_quality=70) == {"strong", "senior"}
+    assert await listed(level="01", min_quality=40, max_quality=80) == {"weak"}
+    [scan] = (await client.get("/v1/documents", params={"status": "rejected"})).json()["items"]
+    assert (scan["document_id"], scan["status_reason"]) == ("scan", "no_text_layer")

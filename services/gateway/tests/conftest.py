@@ -50,6 +50,15 @@ class InMemoryReadModel:
                 and where.group in (None, (row.classification or "").split("-")[0])
                 and where.department in (None, row.department)
                 and (not where.title or where.title.lower() in (row.title or "").lower())
+                and where.level in (None, (row.classification or "-").split("-")[-1])
+                and (
+                    where.min_quality is None
+                    or (row.quality_score is not None and row.quality_score >= where.min_quality)
+                )
+                and (
+                    where.max_quality is None
+                    or (row.quality_score is not None and row.quality_score <= where.max_quality)
+                )
                 and (after is None or (row.created_at, row.document_id) < after)
             )
 

@@ -2,7 +2,7 @@
 
 import base64
 
-from jdi_contracts.events import DocumentDeleteRequested, DocumentSubmitted
+from jdi_contracts.events import DocumentDeleteRequested, DocumentSubmitted, Rejected, RejectionReason
 from jdi_gateway.api.dependencies import read_model
 
 from .conftest import ADMIN_KEY as ADMIN
@@ -42,6 +42,7 @@ async def test_listing_filters_and_pages_newest_first(api, fakes) -> None:
     assert with_deleted["items"][0] | {"updated_at": None} == {
         "document_id": "gone",
         "status": "deleted",
+        "status_reason": None,
         "title": None,
         "language": None,
         "job_number": None,
@@ -197,8 +198,38 @@ async def test_failed_documents_show_the_stage_and_reason_and_are_listed_by_stat
         "detail": failure,
     }
     failed = (await api.get("/v1/documents", params={"status": "failed"})).json()["items"]
-    assert [(item["document_id"], item["status"]) for item in failed] == [("stuck", "failed")]
+    assert [(item["document_id"], item["status"], item["status_reason"]) for item in failed] == [
+        ("stuck", "failed", "analysis: PermanentError")
+    ]
     complete = (await api.get("/v1/documents", params={"status": "complete"})).json()["items"]
     assert [item["document_id"] for item in complete] == ["fine"]
     unknown = await api.get("/v1/documents", params={"status": "stuck"})
     assert unknown.status_code == 422
+
+
+async def test_the_list_filters_by_level_and_quality_and_says_why_a_document_was_rejected(api, fakes) -> None:
+    fakes.read_model.add("strong", classification="EX-01", quality_score=82.0, parsed_at=T0, version=1)
+    fakes.read_model.add("weak", minutes=1, classification="EX-01", quality_score=41.5, parsed_at=T0, version=1)
+    fakes.read_model.add("senior", minutes=2, classification="EX-03", quality_score=77.0, parsed_at=T0, version=1)
+    rejection = Rejected(
+        document_id="scan",
+        submission_id="s1",
+        source_reference="scans/1.pdf",
+        file_name="1.pdf",
+        sha256=None,
+        reason=RejectionReason.NO_TEXT_LAYER,
+        message="a scanned PDF without text: OCR it first",
+    )
+    fakes.read_model.add("scan", minutes=3, rejected_at=T0, rejection=rejection.model_dump(mode="json"))
+
+    async def listed(**params: object) -> list[str]:
+        return [item["document_id"] for item in (await api.get("/v1/documents", params=params)).json()["items"]]
+
+    assert await listed(level="01") == ["weak", "strong"]
+    assert await listed(min_quality=70) == ["senior", "strong"]
+    assert await listed(min_quality=40, max_quality=80) == ["senior", "weak"]
+    assert await listed(level="01", max_quality=50) == ["weak"]
+    [rejected] = (await api.get("/v1/documents", params={"status": "rejected"})).json()["items"]
+    assert (rejected["document_id"], rejected["status_reason"]) == ("scan", "no_text_layer")
+    out_of_range = await api.get("/v1/documents", params={"min_quality": 101})
+    assert out_of_range.status_code == 422

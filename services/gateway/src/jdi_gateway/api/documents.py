@@ -27,7 +27,7 @@ from jdi_gateway.api.models import (
     json_of,
 )
 from jdi_gateway.api.openapi import responses
-from jdi_gateway.api.status import stages_of, status_of
+from jdi_gateway.api.status import stages_of, status_of, status_reason
 from jdi_gateway.api.uploads import ACCEPTED_MEDIA_TYPES, check_upload
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 from jdi_gateway.handlers import SOURCE
@@ -190,12 +190,19 @@ async def list_documents(
     department: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
     title: Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="words in the title")] = None,
     status: Annotated[Status | None, Query(description="e.g. `failed`: the documents a service gave up on")] = None,
+    level: Annotated[
+        str | None, Query(max_length=20, pattern=NO_NUL, description='the classification level, e.g. "01"')
+    ] = None,
+    min_quality: Annotated[float | None, Query(ge=0, le=100, description="quality score at least this")] = None,
+    max_quality: Annotated[float | None, Query(ge=0, le=100, description="quality score at most this")] = None,
     include_deleted: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern=CURSOR, description="`next_cursor` of the page before")] = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
 ) -> Response:
-    where = DocumentFilter(language, classification, group, department, title, include_deleted, status)
+    where = DocumentFilter(
+        language, classification, group, department, title, include_deleted, status, level, min_quality, max_quality
+    )
     after = _decode_cursor(cursor) if cursor else None
     rows = await read_model.list_documents(where, after, limit + 1)
     page = rows[:limit]
@@ -273,9 +280,11 @@ async def _row(read_model: ReadModel, document_id: str) -> DocumentRow:
 
 
 def _summary(row: DocumentRow) -> DocumentSummary:
+    status = status_of(row)
     return DocumentSummary(
         document_id=row.document_id,
-        status=status_of(row),
+        status=status,
+        status_reason=status_reason(row, status),
         title=row.title,
         language=row.language,
         job_number=row.job_number,

@@ -26,6 +26,7 @@ TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 SUMMARY_EXAMPLE: JsonDict = {
     "document_id": DOCUMENT_ID,
     "status": "complete",
+    "status_reason": None,
     "title": "Director, Business Analysis",
     "language": "en",
     "job_number": "103249",
@@ -120,6 +121,10 @@ class DocumentSummary(BaseModel):
 
     document_id: str
     status: Status
+    status_reason: str | None = Field(
+        description="why, for a `rejected` document its reason (e.g. `no_text_layer`), for a `failed` one the "
+        "service that gave up and the error type (`analysis: DBAPIError`); null otherwise"
+    )
     title: str | None
     language: str | None
     job_number: str | None

@@ -48,3 +48,12 @@ def _rejected(row: DocumentRow) -> bool:
     if row.rejected_at is None:
         return False
     return row.parsed_at is None or row.rejected_at > row.parsed_at
+
+
+def status_reason(row: DocumentRow, status: Status) -> str | None:
+    """Why a document is `rejected` (the rejection's reason) or `failed` (the service and the error type)."""
+    if status == "rejected" and row.rejection:
+        return str(row.rejection.get("reason"))
+    if status == "failed" and row.failure:
+        return f"{row.failure.get('stage')}: {row.failure.get('reason')}"
+    return None

@@ -52,6 +52,9 @@ class DocumentFilter:
     title: str | None = None  # words in the title, any case
     include_deleted: bool = False
     status: str | None = None  # one of api.models.Status, as status_of derives it
+    level: str | None = None  # the classification's level, e.g. "01"
+    min_quality: float | None = None
+    max_quality: float | None = None
 
 
 @dataclass(frozen=True)

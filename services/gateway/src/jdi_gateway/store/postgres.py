@@ -14,7 +14,7 @@ from jdi_gateway.store.tables import api_keys, applied_events, audit_log, docume
 
 DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
 # A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database.
-LISTED_COLUMNS = [column for column in DOCUMENT_COLUMNS if column.name not in ("record", "analysis", "rejection")]
+LISTED_COLUMNS = [column for column in DOCUMENT_COLUMNS if column.name not in ("record", "analysis")]
 not_alias = documents.c.canonical_document_id.is_(None)
 live = and_(documents.c.deleted_at.is_(None), not_alias)
 # An alias of an alias: the canonical document was deleted and its id filed under another since.
@@ -90,9 +90,14 @@ class PostgresReadModel:
             (documents.c.classification, where.classification),
             (documents.c.classification_group, where.group),
             (documents.c.department, where.department),
+            (documents.c.classification_level, where.level),
         ):
             if value is not None:
                 query = query.where(column == value)
+        if where.min_quality is not None:
+            query = query.where(documents.c.quality_score >= where.min_quality)
+        if where.max_quality is not None:
+            query = query.where(documents.c.quality_score <= where.max_quality)
         if where.title:
             query = query.where(documents.c.title.ilike(f"%{_escape_like(where.title)}%", escape="\\"))
         if after is not None:
