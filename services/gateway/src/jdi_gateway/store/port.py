@@ -80,7 +80,7 @@ class ReadModel(Protocol):
         self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[DocumentRow]:
         """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given;
-        never aliases; summaries: their `record`, `analysis` and `rejection` are left out (None)."""
+        never aliases; summaries: their `record` and `analysis` are left out (None)."""
 
     async def stats(self) -> ReadModelStats:
         """Counts of live documents per stage, language and classification; deleted ones counted apart;
