@@ -8,8 +8,11 @@ the benchmark reads each instance's resident memory and open descriptors from /p
 `/metrics` reports, as Prometheus would. Memory growth is measured from the end of the warm-up (caches filled,
 pools opened) to the end; the target is under 10%. After the load stops, the backlog is given DRAIN_S to empty.
 
-Run: uv run python tests/performance/bench_soak.py [minutes]
-     ->  bench-results/soak.json and bench-results/soak.png (memory, descriptors and lag over time)
+Every submission is a new document by default, so the stores grow with the run; with a `pool` it is a new
+version of one of that many documents in turn, so the data stays the same size and what still grows is not data.
+
+Run: uv run python tests/performance/bench_soak.py [minutes] [pool]
+     ->  bench-results/soak.json and soak.png (memory, descriptors and lag over time); soak_pool_<pool>.* with a pool
 Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (`make bench` starts both).
 """
 
@@ -91,12 +94,14 @@ async def sample_steadily(stack: LocalStack, started: float, stop_at: float, sam
             await asyncio.sleep(SAMPLE_EVERY_S)
 
 
-async def submit_steadily(stack: LocalStack, stop_at: float, sent: list[str]) -> None:
+async def submit_steadily(stack: LocalStack, stop_at: float, sent: list[str], pool: int) -> None:
+    """New documents, or with a `pool`, new versions of that many documents in turn."""
     producer = upstream_producer(stack)
     await producer.start()
     try:
         while time.monotonic() < stop_at:
-            event = submission(stack.run, len(sent))
+            count = len(sent)
+            event = submission(stack.run, count % pool, revision=count) if pool else submission(stack.run, count)
             await producer.send_and_wait(
                 stack.topic(Topic.SUBMITTED), event.to_bytes(), key=(event.subject or "").encode()
             )
@@ -133,7 +138,7 @@ async def query_steadily(
             await asyncio.sleep(1 / QUERIES_PER_S)
 
 
-async def soak(stack: LocalStack, seconds: float) -> dict:
+async def soak(stack: LocalStack, seconds: float, pool: int) -> dict:
     started = time.monotonic()
     stop_at = started + seconds
     samples: list[dict] = []
@@ -142,7 +147,7 @@ async def soak(stack: LocalStack, seconds: float) -> dict:
     errors: list[str] = []
     await asyncio.gather(
         sample_steadily(stack, started, stop_at, samples),
-        submit_steadily(stack, stop_at, sent),
+        submit_steadily(stack, stop_at, sent, pool),
         query_steadily(stack, stop_at, sent, latencies, errors),
     )
     # The load has stopped: the backlog drains, and the last sample shows what remains.
@@ -223,14 +228,17 @@ def plot(samples: list[dict], out: Path) -> None:
 
 def main() -> None:
     minutes = float(sys.argv[1]) if len(sys.argv) > 1 else MINUTES
+    pool = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    name = f"soak_pool_{pool}" if pool else "soak"
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="jdi-soak-") as folder, local_stack("soak", Path(folder)) as stack:
-        run = asyncio.run(soak(stack, minutes * 60))
-    png = REPO_ROOT / "bench-results" / "soak.png"
+        run = asyncio.run(soak(stack, minutes * 60, pool))
+    png = REPO_ROOT / "bench-results" / f"{name}.png"
     png.parent.mkdir(exist_ok=True)
     plot(run["samples"], png)
     result = {
         "minutes": minutes,
+        "documents": f"new versions of {pool} documents in turn" if pool else "every submission a new document",
         "submissions_per_s": SUBMISSIONS_PER_S,
         "queries_per_s": QUERIES_PER_S,
         "warm_up_s": WARM_UP_S,
@@ -241,7 +249,8 @@ def main() -> None:
         "plot": str(png.relative_to(REPO_ROOT)),
         "samples": run["samples"],
     }
-    print(write_result("soak", result).read_text()[:4000])
+    command = " ".join(["uv run python tests/performance/bench_soak.py", *sys.argv[1:]])
+    print(write_result(name, result, command).read_text()[:4000])
 
 
 if __name__ == "__main__":

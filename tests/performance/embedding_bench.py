@@ -32,12 +32,12 @@ def machine_info() -> dict:
     }
 
 
-def write_result(name: str, result: dict) -> Path:
+def write_result(name: str, result: dict, command: str | None = None) -> Path:
     out = REPO_ROOT / "bench-results" / f"{name}.json"
     out.parent.mkdir(exist_ok=True)
     payload = {
         "benchmark": name,
-        "command": f"uv run python tests/performance/bench_{name}.py",
+        "command": command or f"uv run python tests/performance/bench_{name}.py",
         "machine": machine_info(),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **result,

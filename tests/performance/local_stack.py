@@ -107,10 +107,13 @@ def local_stack(name: str, root: Path, **instances: int) -> Iterator[LocalStack]
         services("stop", env)
 
 
-def submission(run: str, index: int) -> DocumentSubmitted:
-    """A synthetic job description with a job number of its own (no document is another's version)."""
+def submission(run: str, index: int, revision: int | None = None) -> DocumentSubmitted:
+    """A synthetic job description with a job number of its own (no document is another's version); with a
+    `revision`, that revision of it: new content under the same reference, so a new version of the document."""
     sample = generate_job_description(seed=index)
     text = sample.text.replace(sample.job_number, str(500_000 + index))
+    if revision is not None:
+        text += f"\nRevision {revision}.\n"
     reference = f"{run}/{index}"
     data = Submitted(
         document_id=document_id_for(SOURCE_SYSTEM, reference),
