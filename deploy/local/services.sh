@@ -30,15 +30,23 @@ PID_DIR="$JDI_WORK_DIR/pids"
 LOG_DIR="$JDI_WORK_DIR/logs"
 START_TIMEOUT="${SERVICES_START_TIMEOUT:-180}"
 
+# Instances of a service: its <NAME>_INSTANCES, checked once by check_instance_counts.
 instance_count() {
     local variable="${1^^}_INSTANCES"
-    local count="${!variable:-1}"
-    [[ "$count" =~ ^[1-9]$ ]] || die "$variable is a number of instances from 1 to 9, not '$count'"
-    if [[ "$1" == embedding && "$count" != 1 && -z "${QDRANT_URL:-}" ]]; then
-        die "EMBEDDING_INSTANCES=$count needs QDRANT_URL: the embedded vector store is one process's folder"
-    fi
-    echo "$count"
+    echo "${!variable:-1}"
 }
+
+check_instance_counts() {
+    local name count
+    for name in "${SERVICES[@]}"; do
+        count="$(instance_count "$name")"
+        [[ "$count" =~ ^[1-9]$ ]] || die "${name^^}_INSTANCES is a number of instances from 1 to 9, not '$count'"
+        if [[ "$name" == embedding && "$count" != 1 && -z "${QDRANT_URL:-}" ]]; then
+            die "EMBEDDING_INSTANCES=$count needs QDRANT_URL: the embedded vector store is one process's folder"
+        fi
+    done
+}
+check_instance_counts
 
 # Every instance to run, as <name> or <name>-<k>, in start order.
 INSTANCES=()
