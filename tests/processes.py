@@ -20,6 +20,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 class ServiceProcess:
     """One service process (`python <args>`, by default `python -m jdi_<name>`) on `port`; its output goes to
     `log`, appended across restarts, and is shown when it fails."""

@@ -5,12 +5,11 @@ a scenario kills, stops and starts again."""
 import os
 import secrets
 import signal
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..processes import ServiceProcess, free_port
+from ..processes import ServiceProcess, free_port, port_is_free
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("ingestion", "embedding", "analysis", "gateway")
@@ -56,17 +55,8 @@ def free_ports(count: int) -> int:
     port after it)."""
     while True:
         port = free_port()
-        if all(_is_free(port + offset) for offset in range(1, count)):
+        if all(port_is_free(port + offset) for offset in range(1, count)):
             return port
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 class FaultStack:

@@ -5,8 +5,8 @@ import asyncio
 import hashlib
 import os
 import secrets
-import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +20,10 @@ from jdi_contracts.events import DocumentSubmitted, Submitted, Topic
 from jdi_contracts.identity import document_id_for
 from jdi_samples import generate_job_description
 
+# The test suite's process helpers; a benchmark runs as a script, from its own folder.
+sys.path.insert(0, str(REPO_ROOT))
+from tests.processes import free_port, port_is_free
+
 SOURCE_SYSTEM = "bench"
 PORT_VARIABLES = ("GATEWAY_PORT", "INGESTION_PORT", "EMBEDDING_PORT", "ANALYSIS_PORT")
 
@@ -27,20 +31,9 @@ PORT_VARIABLES = ("GATEWAY_PORT", "INGESTION_PORT", "EMBEDDING_PORT", "ANALYSIS_
 def free_port_block() -> int:
     """A base port with base+100 and base+200 free too (services.sh puts instance k at base + 100(k-1))."""
     while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
-        if base + 300 < 65536 and all(_free(base + 100 * k) for k in (1, 2)):
+        base = free_port()
+        if base + 300 < 65536 and all(port_is_free(base + 100 * k) for k in (1, 2)):
             return base
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @dataclass(frozen=True)

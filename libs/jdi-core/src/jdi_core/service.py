@@ -4,6 +4,7 @@ lag, HTTP requests per route, readiness per dependency), broker lifecycle."""
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
+import uvicorn
 from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -18,6 +19,11 @@ Hook = Callable[[], Awaitable[None]]
 # which lets in-flight messages finish (FastStream's graceful timeout, 15 s), commits and leaves the group. Both
 # together stay within Kubernetes' default 30 s termination grace period.
 HTTP_SHUTDOWN_GRACE_S = 10
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Run a service's app until SIGTERM or SIGINT, then shut it down gracefully (see HTTP_SHUTDOWN_GRACE_S)."""
+    uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=HTTP_SHUTDOWN_GRACE_S)
 
 
 def create_service_app(

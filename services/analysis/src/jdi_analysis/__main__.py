@@ -1,16 +1,8 @@
-import uvicorn
-
 from jdi_analysis.app import SERVICE_NAME, create_app
 from jdi_analysis.settings import AnalysisServiceSettings
 from jdi_core.logs import configure_logging
-from jdi_core.service import HTTP_SHUTDOWN_GRACE_S
+from jdi_core.service import serve
 
 settings = AnalysisServiceSettings()
 configure_logging(SERVICE_NAME)
-uvicorn.run(
-    create_app(settings),
-    host=settings.host,
-    port=settings.port,
-    log_config=None,
-    timeout_graceful_shutdown=HTTP_SHUTDOWN_GRACE_S,
-)
+serve(create_app(settings), settings.host, settings.port)
