@@ -369,6 +369,23 @@ async def test_a_nul_character_in_what_is_stored_as_sent_is_rejected_and_not_ech
     assert rejected.message.startswith("source_reference, metadata: a NUL character")
 
 
+async def test_an_event_breaking_the_contract_with_nul_characters_is_answered_storably(ingestion, published) -> None:
+    await ingestion.broker.publish(
+        b'{"id": "evt\\u0000", "data": {"document_id": "doc\\u0000", "sha256": "\\u0000", "text": 1}}',
+        ingestion.kafka.topic(Topic.SUBMITTED),
+        key=b"doc-9",
+    )
+
+    [body] = await published.wait_for(Topic.REJECTED, 1)
+    rejected = DocumentRejected.from_bytes(body)
+    assert "\x00" not in body.decode() and "\\u0000" not in body.decode()
+    assert (rejected.data.reason, rejected.data.submission_id, rejected.data.document_id) == (
+        "invalid_event",
+        "evt\ufffd",
+        "doc\ufffd",
+    )
+
+
 async def test_a_submission_failing_every_attempt_is_answered_before_its_dead_letter(
     ingestion, store, published, messages_handled, monkeypatch
 ) -> None:

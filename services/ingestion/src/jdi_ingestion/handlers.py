@@ -215,13 +215,14 @@ class IngestionHandlers:
         record = single_record(message)
         key = record.key.decode(errors="replace") if record.key else None
         rejected = Rejected(
-            document_id=_str_or_none(data.get("document_id")) or key,
-            submission_id=_str_or_none(raw.get("id")) or f"{record.topic}/{record.partition}/{record.offset}",
+            document_id=_storable(_str_or_none(data.get("document_id")) or key),
+            submission_id=_storable(_str_or_none(raw.get("id")))
+            or f"{record.topic}/{record.partition}/{record.offset}",
             source_reference=_storable(_str_or_none(data.get("source_reference"))),
             file_name=_storable(_str_or_none(data.get("file_name"))),
-            sha256=_str_or_none(data.get("sha256")),
+            sha256=_storable(_str_or_none(data.get("sha256"))),
             reason=RejectionReason.INVALID_EVENT,
-            message=f"the event does not match {Topic.SUBMITTED.value}: {describe_error(error)}",
+            message=_without_nul(f"the event does not match {Topic.SUBMITTED.value}: {describe_error(error)}"),
         )
         event_id = answer_id(Topic.REJECTED, rejected.submission_id, rejected.document_id, rejected.reason.value)
         await self._publish(
@@ -262,6 +263,10 @@ def _fields_with_nul(submission: Submitted) -> list[str]:
     return names
 
 
+def _without_nul(text: str) -> str:
+    """`text` as an answer may echo it: its NUL characters replaced, so that consumers can store it."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _storable(value: str | None) -> str | None:
-    """`value` as an answer may echo it: its NUL characters replaced, so that consumers can store it."""
-    return None if value is None else value.replace("\x00", "\ufffd")
+    return None if value is None else _without_nul(value)

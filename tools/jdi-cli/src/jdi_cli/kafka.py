@@ -50,9 +50,8 @@ def make_producer(settings: KafkaSettings) -> Any:
         bootstrap_servers=settings.bootstrap_servers,
         max_request_size=settings.max_request_size,
         # One document's events share a key; acks=all keeps them once acknowledged (on min.insync.replicas
-        # nodes of a cluster), and idempotence keeps a retried send from writing them twice or out of order.
+        # nodes of a cluster). Not idempotence, as in jdi_core.broker: aiokafka's cannot recover from a refused batch.
         acks="all",
-        enable_idempotence=True,
     )
 
 
