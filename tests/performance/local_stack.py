@@ -122,8 +122,9 @@ def submission(run: str, index: int, revision: int | None = None) -> DocumentSub
 
 
 def upstream_producer(stack: LocalStack) -> AIOKafkaProducer:
-    """A producer as upstreams are told to configure theirs; start it inside the loop that uses it."""
-    return AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=5)
+    """An upstream's producer (acks=all; not aiokafka's idempotence, see jdi_core.broker); start it inside the loop
+    that uses it."""
+    return AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all", linger_ms=5)
 
 
 async def publish_all(stack: LocalStack, events: list[DocumentSubmitted]) -> float:
