@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from jdi_gateway.api.dependencies import ApiKeysPort, RateLimitsPort
 from jdi_gateway.api.errors import ApiError
+from jdi_gateway.auth.rate_limits import Quota
 from jdi_gateway.store.port import ApiKeys
 
 
@@ -66,12 +67,7 @@ def require(scope: Scope) -> Any:
             address = request.client.host if request.client else "unknown"
             failures = await limits.take_for_failed_authentication(address)
             if not failures.allowed:
-                raise ApiError(
-                    429,
-                    "rate_limited",
-                    f"Too many failed authentications from this address; retry in {failures.reset_s} s.",
-                    failures.headers(),
-                )
+                raise _too_many(failures, "Too many failed authentications from this address")
             if not secret:
                 raise ApiError(401, "unauthenticated", "Send an API key in X-API-Key or Authorization: Bearer.")
             raise ApiError(401, "unauthenticated", "The API key is unknown or revoked.")
@@ -79,14 +75,12 @@ def require(scope: Scope) -> Any:
             raise ApiError(403, "forbidden", f"This API key lacks the {scope.value!r} scope.")
         quota = await limits.take_for_key(key.key_id)
         if not quota.allowed:
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"This API key is over its limit of {quota.limit} requests in {quota.window_s} s; "
-                f"retry in {quota.reset_s} s.",
-                quota.headers(),
-            )
+            raise _too_many(quota, f"This API key is over its limit of {quota.limit} requests in {quota.window_s} s")
         response.headers.update(quota.headers())
         return Caller(key.key_id, key.name, frozenset(key.scopes))
 
     return Depends(authorised_caller)
+
+
+def _too_many(quota: Quota, why: str) -> ApiError:
+    return ApiError(429, "rate_limited", f"{why}; retry in {quota.reset_s} s.", quota.headers())
