@@ -27,7 +27,13 @@ from jdi_contracts.events import (
 )
 
 
-def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: str = "en") -> DocumentParsed:
+def parsed(
+    document_id: str,
+    version: int = 1,
+    code: str = "EX-01",
+    language: str = "en",
+    translation_of: str | None = None,
+) -> DocumentParsed:
     group, level = code.split("-")
     record = Parsed(
         document_id=document_id,
@@ -44,6 +50,7 @@ def parsed(document_id: str, version: int = 1, code: str = "EX-01", language: st
         department="Service Canada",
         sections=[Section(key="general_accountability", heading="General Accountability", text="Leads.")],
         redactions=0,
+        translation_of=translation_of,
     )
     return DocumentParsed.wrap(record, source="/test", subject=document_id)
 

@@ -241,3 +241,91 @@ async def test_the_list_filters_by_level_and_quality_range_and_gives_the_rejecti
     assert await listed(level="01", min_quality=40, max_quality=80) == {"weak"}
     [scan] = (await client.get("/v1/documents", params={"status": "rejected"})).json()["items"]
     assert (scan["document_id"], scan["status_reason"]) == ("scan", "no_text_layer")
+
+
+async def test_each_parsed_version_is_kept_until_the_document_is_deleted(read_model) -> None:
+    subscriptions, client = read_model
+    await project(subscriptions, parsed("doc-v", 1), parsed("doc-v", 2), parsed("doc-v", 2), parsed("doc-v", 3))
+
+    first = (await client.get("/v1/documents/doc-v/versions", params={"limit": 2})).json()
+    rest = (await client.get("/v1/documents/doc-v/versions", params={"before": first["next_before"]})).json()
+    assert [(v["version"], v["record"]["title"]) for v in first["versions"] + rest["versions"]] == [
+        (3, "Director doc-v v3"),
+        (2, "Director doc-v v2"),
+        (1, "Director doc-v v1"),
+    ]
+    assert rest["next_before"] is None
+
+    await project(subscriptions, deleted("doc-v"))
+    assert (await client.get("/v1/documents/doc-v/versions")).json()["versions"] == []
+
+
+async def test_the_translation_link_is_shown_from_both_sides(read_model) -> None:
+    subscriptions, client = read_model
+    await project(
+        subscriptions, parsed("pos-en"), parsed("pos-fr", language="fr", translation_of="pos-en"), parsed("alone")
+    )
+    links = {
+        document_id: (document["translation_of"], document["translation"])
+        for document_id in ("pos-en", "pos-fr", "alone")
+        if (document := (await client.get(f"/v1/documents/{document_id}")).json())
+    }
+    assert links == {"pos-en": (None, "pos-fr"), "pos-fr": ("pos-en", "pos-en"), "alone": (None, None)}
+
+    await project(subscriptions, deleted("pos-fr"))
+    assert (await client.get("/v1/documents/pos-en")).json()["translation"] is None
+
+
+SORTS = ["created", "-created", "updated", "-updated", "title", "-title", "job_number", "-job_number"]
+
+
+@pytest.mark.parametrize("sort", [*SORTS, "quality", "-quality"])
+async def test_pages_in_every_order_list_each_document_once_in_that_order(read_model, sort) -> None:
+    subscriptions, client = read_model
+    # Ties, documents without the key, and texts that need more than ASCII.
+    titles = ["Zeta", "alpha", "Alpha", "Émile", None, "beta", None, "zeta"]
+    for n, title in enumerate(titles):
+        event = parsed(f"doc-{n}")
+        record = event.data.model_copy(update={"title": title, "job_number": None if n % 3 else f"J{n % 2}"})
+        await project(subscriptions, event.model_copy(update={"data": record}))
+        if n % 4:
+            await project(subscriptions, analyzed(f"doc-{n}", score=[55.5, 70.0, 55.5][n % 3]))
+
+    whole = (await client.get("/v1/documents", params={"sort": sort, "limit": 200})).json()["items"]
+    paged, cursor = [], None
+    while True:
+        params = {"sort": sort, "limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/v1/documents", params=params)).json()
+        paged += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert [item["document_id"] for item in paged] == [item["document_id"] for item in whole]
+    assert len(whole) == len(titles)
+
+    field = {"created": "created_at", "updated": "updated_at", "quality": "quality_score"}.get(
+        sort.removeprefix("-"), sort.removeprefix("-")
+    )
+    values = [item[field] for item in whole]
+    present = [value for value in values if value is not None]
+    assert values[len(present) :] == [None] * (len(values) - len(present))  # without the key: last
+    if field in ("title", "job_number"):  # in lower case; beyond ASCII the database's collation decides
+        present = [value.lower() for value in present if value.isascii()]
+    assert present == sorted(present, reverse=sort.startswith("-"))
+
+
+async def test_facets_count_each_choice_under_the_other_filters(read_model) -> None:
+    subscriptions, client = read_model
+    for document_id, code, language in (("a", "EX-01", "en"), ("b", "EX-01", "fr"), ("c", "EX-02", "en")):
+        await project(subscriptions, parsed(document_id, code=code, language=language))
+    await project(subscriptions, analyzed("a"), embedded("a"), rejected("scan"))
+
+    everything = (await client.get("/v1/documents", params={"facets": "true"})).json()["facets"]
+    assert everything["status"] == {"parsed": 2, "complete": 1, "rejected": 1}
+    assert everything["classification"] == {"EX-01": 2, "EX-02": 1}
+    english = (await client.get("/v1/documents", params={"facets": "true", "language": "en"})).json()
+    # The language facet leaves out the language filter: it still offers French; the others count English only.
+    assert english["facets"]["language"] == {"en": 2, "fr": 1}
+    assert english["facets"]["classification"] == {"EX-01": 1, "EX-02": 1}
+    assert english["facets"]["level"] == {"01": 1, "02": 1} and english["facets"]["group"] == {"EX": 2}
+    assert {item["document_id"] for item in english["items"]} == {"a", "c"}
+    assert (await client.get("/v1/documents")).json().get("facets") is None

@@ -1,12 +1,14 @@
 """Each service's Alembic migrations build exactly the tables its code declares, idempotently."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 
 import jdi_analysis.app
 import jdi_gateway.app
@@ -64,5 +66,32 @@ async def test_migrations_match_the_declared_tables(
             )
         assert diff == []
         assert head == [ScriptDirectory.from_config(alembic_config(versions, real_schema)).get_current_head()]
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrading_the_gateway_keeps_each_documents_latest_record_as_a_version(
+    database_settings: DatabaseSettings,
+) -> None:
+    engine = make_engine(database_settings, "gateway")
+    real_schema = schema_name(database_settings, "gateway")
+    versions = jdi_gateway.app.MIGRATIONS
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{real_schema}"'))
+            await connection.run_sync(
+                lambda sync: command.upgrade(alembic_config(versions, real_schema, sync), "gateway_0002")
+            )
+            await connection.execute(
+                gateway_tables.documents.insert(),
+                [
+                    {"document_id": "kept", "version": 2, "parsed_at": datetime.now(UTC), "record": {"title": "T"}},
+                    {"document_id": "unparsed", "version": None, "parsed_at": None, "record": None},
+                ],
+            )
+        await migrate(engine, "gateway", versions)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(select(gateway_tables.document_versions))).all()
+        assert [(row.document_id, row.version, row.record) for row in rows] == [("kept", 2, {"title": "T"})]
     finally:
         await engine.dispose()

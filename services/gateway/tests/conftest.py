@@ -14,7 +14,18 @@ from jdi_gateway.api.status import status_of
 from jdi_gateway.app import create_app
 from jdi_gateway.auth.api_key_auth import Scope, hash_secret
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.port import ApiKey, AuditEntry, AuditFilter, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.port import (
+    FACETS,
+    ApiKey,
+    AuditEntry,
+    AuditFilter,
+    DocumentFilter,
+    DocumentRow,
+    DocumentVersion,
+    Position,
+    ReadModelStats,
+    Sort,
+)
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 EMPTY_SEARCH = {"model_id": "m", "collection": "c", "page": 1, "page_size": 10, "results": [], "has_more": False}
@@ -23,6 +34,7 @@ EMPTY_SEARCH = {"model_id": "m", "collection": "c", "page": 1, "page_size": 10, 
 class InMemoryReadModel:
     def __init__(self) -> None:
         self.rows: dict[str, DocumentRow] = {}
+        self.versions_of: dict[str, list[DocumentVersion]] = {}
         self.received: list[tuple[str, str, str, str, str | None]] = []
 
     def add(self, document_id: str, minutes: int = 0, **values: Any) -> DocumentRow:
@@ -35,11 +47,35 @@ class InMemoryReadModel:
         row = self.rows.get(document_id)
         while row is not None and row.canonical_document_id in self.rows:
             row = self.rows[row.canonical_document_id]
-        return row
+        if row is None:
+            return None
+        naming = [
+            other
+            for other in self.rows.values()
+            if other.translation_of == row.document_id and other.deleted_at is None
+        ]
+        newest = max(naming, key=lambda other: other.created_at, default=None)
+        return replace(row, translated_by=newest.document_id if newest else None)
+
+    async def versions(self, document_id: str, before: int | None, limit: int) -> list[DocumentVersion]:
+        kept = sorted(self.versions_of.get(document_id, []), key=lambda v: v.version, reverse=True)
+        return [v for v in kept if before is None or v.version < before][:limit]
 
     async def list_documents(
-        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
-    ) -> list[DocumentRow]:
+        self, where: DocumentFilter, sort: Sort, after: Position | None, limit: int
+    ) -> list[tuple[DocumentRow, Position]]:
+        entries = [(row, (_sort_value(row, sort.key), row.document_id)) for row in self._matching(where)]
+        valued = sorted((e for e in entries if e[1][0] is not None), key=lambda e: e[1], reverse=sort.descending)
+        valueless = [e for e in entries if e[1][0] is None]
+        listed = valued + sorted(valueless, key=lambda e: e[1][1], reverse=sort.descending)
+        if after is not None:
+            listed = [entry for entry in listed if _comes_after(entry[1], after, sort.descending)]
+        return listed[:limit]
+
+    async def facets(self, where: DocumentFilter) -> dict[str, dict[str, int]]:
+        return {name: _count(map(FACET_OF[name], self._matching(where.without(name)))) for name in FACETS}
+
+    def _matching(self, where: DocumentFilter) -> list[DocumentRow]:
         def matches(row: DocumentRow) -> bool:
             return (
                 row.canonical_document_id is None
@@ -47,10 +83,10 @@ class InMemoryReadModel:
                 and where.status in (None, status_of(row))
                 and where.language in (None, row.language)
                 and where.classification in (None, row.classification)
-                and where.group in (None, (row.classification or "").split("-")[0])
+                and where.group in (None, _group(row))
                 and where.department in (None, row.department)
                 and (not where.title or where.title.lower() in (row.title or "").lower())
-                and where.level in (None, (row.classification or "-").split("-")[-1])
+                and where.level in (None, _level(row))
                 and (
                     where.min_quality is None
                     or (row.quality_score is not None and row.quality_score >= where.min_quality)
@@ -59,11 +95,9 @@ class InMemoryReadModel:
                     where.max_quality is None
                     or (row.quality_score is not None and row.quality_score <= where.max_quality)
                 )
-                and (after is None or (row.created_at, row.document_id) < after)
             )
 
-        rows = sorted(filter(matches, self.rows.values()), key=lambda r: (r.created_at, r.document_id), reverse=True)
-        return rows[:limit]
+        return [row for row in self.rows.values() if matches(row)]
 
     async def stats(self) -> ReadModelStats:
         documents = [row for row in self.rows.values() if row.canonical_document_id is None]
@@ -97,6 +131,45 @@ def _count(values: Any) -> dict[str, int]:
         if value is not None:
             counts[value] = counts.get(value, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def _group(row: DocumentRow) -> str | None:
+    return row.classification.split("-")[0] if row.classification else None
+
+
+def _level(row: DocumentRow) -> str | None:
+    return row.classification.split("-")[-1] if row.classification else None
+
+
+FACET_OF: dict[str, Callable[[DocumentRow], str | None]] = {
+    "status": status_of,
+    "language": lambda row: row.language,
+    "classification": lambda row: row.classification,
+    "group": _group,
+    "level": _level,
+    "department": lambda row: row.department,
+}
+
+
+def _sort_value(row: DocumentRow, key: str) -> Any:
+    value = {
+        "created": row.created_at,
+        "updated": row.updated_at,
+        "title": row.title,
+        "job_number": row.job_number,
+        "quality": row.quality_score,
+    }[key]
+    return value.lower()[:200] if isinstance(value, str) else value
+
+
+def _comes_after(position: Position, after: Position, descending: bool) -> bool:
+    """As the read model orders: by value then id in the sort's direction, documents without the value last."""
+    (value, document_id), (after_value, after_id) = position, after
+    if (value is None) != (after_value is None):
+        return value is None
+    if value is None or value == after_value:
+        return document_id < after_id if descending else document_id > after_id
+    return value < after_value if descending else value > after_value
 
 
 class InMemoryApiKeys:

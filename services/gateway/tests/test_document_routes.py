@@ -4,6 +4,8 @@ import base64
 
 from jdi_contracts.events import DocumentDeleteRequested, DocumentSubmitted, Rejected, RejectionReason
 from jdi_gateway.api.dependencies import read_model
+from jdi_gateway.api.models import RECORD_EXAMPLE
+from jdi_gateway.store.port import DocumentVersion
 
 from .conftest import ADMIN_KEY as ADMIN
 from .conftest import T0, InMemoryReadModel
@@ -233,3 +235,44 @@ async def test_the_list_filters_by_level_and_quality_and_says_why_a_document_was
     assert (rejected["document_id"], rejected["status_reason"]) == ("scan", "no_text_layer")
     out_of_range = await api.get("/v1/documents", params={"min_quality": 101})
     assert out_of_range.status_code == 422
+
+
+async def test_versions_are_listed_newest_first_by_pages(api, fakes) -> None:
+    fakes.read_model.add("d1", parsed_at=T0, version=3)
+    fakes.read_model.versions_of["d1"] = [
+        DocumentVersion(version, T0, RECORD_EXAMPLE | {"document_id": "d1", "version": version, "title": f"v{version}"})
+        for version in (1, 2, 3)
+    ]
+    first = (await api.get("/v1/documents/d1/versions", params={"limit": 2})).json()
+    assert [(v["version"], v["record"]["title"]) for v in first["versions"]] == [(3, "v3"), (2, "v2")]
+    older = (await api.get("/v1/documents/d1/versions", params={"before": first["next_before"]})).json()
+    assert ([v["version"] for v in older["versions"]], older["next_before"]) == ([1], None)
+    missing = await api.get("/v1/documents/nope/versions")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
+async def test_the_translation_link_is_shown_from_both_sides(api, fakes) -> None:
+    fakes.read_model.add("en-1", minutes=1, language="en")
+    fakes.read_model.add("fr-1", minutes=2, language="fr", translation_of="en-1")
+    fakes.read_model.add("fr-old", minutes=0, language="fr", translation_of="en-1", deleted_at=T0)
+    english = (await api.get("/v1/documents/en-1")).json()
+    french = (await api.get("/v1/documents/fr-1")).json()
+    assert (english["translation_of"], english["translation"]) == (None, "fr-1")
+    assert (french["translation_of"], french["translation"]) == ("en-1", "en-1")
+
+
+async def test_a_cursor_continues_its_own_order_and_every_patterned_one_is_a_position(api, fakes) -> None:
+    for n, score in enumerate([71.25, 0.1 + 0.2, None, 71.25, 1e-05]):
+        fakes.read_model.add(f"d{n}", minutes=n, quality_score=score, title=f"T.{n}")
+    first = (await api.get("/v1/documents", params={"sort": "-quality", "limit": 2})).json()
+    assert [item["document_id"] for item in first["items"]] == ["d3", "d0"]
+    # The cursor holds the order: asking for another sort with it changes nothing.
+    rest = (await api.get("/v1/documents", params={"sort": "title", "cursor": first["next_cursor"]})).json()
+    assert [item["document_id"] for item in rest["items"]] == ["d1", "d4", "d2"]
+
+    for cursor in ("q~.d2", "-q999.5.x.y", "t.x", "-j00ff41.x", "u0.a", "c9999999999999999.z"):
+        response = await api.get("/v1/documents", params={"cursor": cursor})
+        assert response.status_code == 200, (cursor, response.text)
+    for cursor in ("t4.x", "x1.a", "c.a", "-c-1.a", "q1e5.a"):
+        response = await api.get("/v1/documents", params={"cursor": cursor})
+        assert (cursor, response.status_code) == (cursor, 422)

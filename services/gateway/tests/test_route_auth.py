@@ -11,6 +11,7 @@ ROUTES = [
     ("GET", "/v1/documents", "/v1/documents", Scope.DOCUMENTS_READ),
     ("GET", "/v1/documents/{document_id}", "/v1/documents/d1", Scope.DOCUMENTS_READ),
     ("GET", "/v1/documents/{document_id}/analysis", "/v1/documents/d1/analysis", Scope.DOCUMENTS_READ),
+    ("GET", "/v1/documents/{document_id}/versions", "/v1/documents/d1/versions", Scope.DOCUMENTS_READ),
     ("DELETE", "/v1/documents/{document_id}", "/v1/documents/d1", Scope.DOCUMENTS_WRITE),
     ("GET", "/v1/search", "/v1/search?q=policy", Scope.SEARCH),
     ("GET", "/v1/documents/{document_id}/similar", "/v1/documents/d1/similar", Scope.SEARCH),

@@ -1,8 +1,9 @@
 """/v1/documents: submit, read, list and delete job descriptions."""
 
 import base64
+import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -21,9 +22,11 @@ from jdi_gateway.api.models import (
     DocumentId,
     DocumentPage,
     DocumentSummary,
+    DocumentVersionView,
     DocumentView,
     Status,
     SubmitJson,
+    VersionPage,
     json_of,
 )
 from jdi_gateway.api.openapi import responses
@@ -31,13 +34,23 @@ from jdi_gateway.api.status import stages_of, status_of, status_reason
 from jdi_gateway.api.uploads import ACCEPTED_MEDIA_TYPES, check_upload
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 from jdi_gateway.handlers import SOURCE
-from jdi_gateway.store.port import DocumentFilter, DocumentRow, ReadModel
+from jdi_gateway.store.port import DocumentFilter, DocumentRow, Position, ReadModel, Sort, SortKey
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
-# A listing position: the creation time (microseconds since 1970, UTC) and id of the last document shown.
-CURSOR = r"^[0-9]{1,16}\.[^\x00]{1,200}$"
+# A listing position: the listing's order (a letter per sort key, "-" when descending), the last document's
+# value of that key ("~" when it has none) and its id. Times are microseconds since 1970 (UTC), texts UTF-8
+# in hex. Every value of the pattern is a position.
+MICROS = r"[0-9]{1,16}"
+HEX_TEXT = r"(?:[0-9a-f]{2}){0,800}"
+NUMBER = r"[0-9]{1,3}(?:\.[0-9]{1,17})?(?:e-[0-9]{1,3})?"
+TOKENS = {"c": MICROS, "u": MICROS, "t": HEX_TEXT, "j": HEX_TEXT, "q": NUMBER}
+CURSOR = rf"^-?(?:[cu]{MICROS}|[tj](?:~|{HEX_TEXT})|q(?:~|{NUMBER}))\.[^\x00]{{1,200}}$"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SORT_LETTERS: dict[SortKey, str] = {"created": "c", "updated": "u", "title": "t", "job_number": "j", "quality": "q"}
+SortParameter = Literal[
+    "created", "-created", "updated", "-updated", "title", "-title", "job_number", "-job_number", "quality", "-quality"
+]
 
 
 MULTIPART_FIELDS = {"file", "source_reference"}
@@ -181,7 +194,14 @@ def _submitted(
         raise RequestValidationError(error.errors()) from None
 
 
-@router.get("", response_model=DocumentPage, summary="List documents, newest first", responses=responses())
+@router.get(
+    "",
+    response_model=DocumentPage,
+    summary="List documents: filtered, sorted, by pages, with facet counts",
+    description="Documents without the sort key (no title yet, not analysed) come last in either direction. A "
+    "`cursor` continues the listing it came from, in that listing's order, whatever `sort` says.",
+    responses=responses(),
+)
 async def list_documents(
     read_model: ReadModelPort,
     language: Annotated[str | None, Query(max_length=20, pattern=NO_NUL, description='"en", "fr"')] = None,
@@ -196,6 +216,8 @@ async def list_documents(
     min_quality: Annotated[float | None, Query(ge=0, le=100, description="quality score at least this")] = None,
     max_quality: Annotated[float | None, Query(ge=0, le=100, description="quality score at most this")] = None,
     include_deleted: bool = False,
+    sort: Annotated[SortParameter, Query(description="the key, descending with `-`")] = "-created",
+    facets: Annotated[bool, Query(description="also count the documents per value of each facet")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern=CURSOR, description="`next_cursor` of the page before")] = None,
     _: Caller = require(Scope.DOCUMENTS_READ),
@@ -203,11 +225,20 @@ async def list_documents(
     where = DocumentFilter(
         language, classification, group, department, title, include_deleted, status, level, min_quality, max_quality
     )
-    after = _decode_cursor(cursor) if cursor else None
-    rows = await read_model.list_documents(where, after, limit + 1)
-    page = rows[:limit]
-    next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
-    return json_of(DocumentPage(items=[_summary(row) for row in page], next_cursor=next_cursor))
+    order = Sort(key=sort.removeprefix("-"), descending=sort.startswith("-"))  # type: ignore[arg-type]
+    after = None
+    if cursor:
+        order, after = _decode_cursor(cursor)
+    listed = await read_model.list_documents(where, order, after, limit + 1)
+    page = listed[:limit]
+    next_cursor = _encode_cursor(order, page[-1][1]) if len(listed) > limit else None
+    return json_of(
+        DocumentPage(
+            items=[_summary(row) for row, _ in page],
+            next_cursor=next_cursor,
+            facets=await read_model.facets(where) if facets else None,
+        )
+    )
 
 
 @router.get(
@@ -229,12 +260,39 @@ async def get_document(
         file_name=row.file_name,
         source_reference=row.source_reference,
         translation_of=row.translation_of,
+        translation=row.translation_of or row.translated_by,
         redactions=row.redactions,
         stages=stages_of(row),
         rejection=row.rejection if status_of(row) == "rejected" else None,
         record=row.record,
     )
     return json_of(view)
+
+
+@router.get(
+    "/{document_id}/versions",
+    response_model=VersionPage,
+    summary="The document's parsed versions, newest first, each with its record",
+    description="A deleted document has none: its deletion dropped every version's content.",
+    responses=responses(404),
+)
+async def list_versions(
+    document_id: DocumentId,
+    read_model: ReadModelPort,
+    before: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="`next_before` of the page before")] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    _: Caller = require(Scope.DOCUMENTS_READ),
+) -> Response:
+    row = await _row(read_model, document_id)
+    versions = await read_model.versions(row.document_id, before, limit + 1)
+    page = versions[:limit]
+    return json_of(
+        VersionPage(
+            document_id=row.document_id,
+            versions=[DocumentVersionView(version=v.version, parsed_at=v.parsed_at, record=v.record) for v in page],
+            next_before=page[-1].version if len(versions) > limit else None,
+        )
+    )
 
 
 @router.get(
@@ -297,12 +355,34 @@ def _summary(row: DocumentRow) -> DocumentSummary:
     )
 
 
-def _encode_cursor(row: DocumentRow) -> str:
-    micros = (row.created_at - EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{row.document_id}"
+def _encode_cursor(sort: Sort, position: Position) -> str:
+    value, document_id = position
+    if value is None:
+        mark = "~"
+    elif sort.key in ("created", "updated"):
+        mark = str((value - EPOCH) // timedelta(microseconds=1))
+    elif sort.key == "quality":
+        mark = repr(float(value))
+    else:
+        mark = str(value).encode().hex()
+    return f"{'-' if sort.descending else ''}{SORT_LETTERS[sort.key]}{mark}.{document_id}"
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """Every value of the cursor's pattern is a position in the listing: the page after it."""
-    micros, document_id = cursor.split(".", 1)
-    return EPOCH + timedelta(microseconds=int(micros)), document_id
+def _decode_cursor(cursor: str) -> tuple[Sort, Position]:
+    """Every value of the cursor's pattern is a position in a listing: the page after it."""
+    descending = cursor.startswith("-")
+    letter, rest = cursor.removeprefix("-")[0], cursor.removeprefix("-")[1:]
+    # A number's "." comes before the id's: the mark is the longest one its letter allows.
+    found = re.fullmatch(rf"(~|{TOKENS[letter]})\.(.+)", rest, re.DOTALL)
+    mark, document_id = found.groups() if found else ("~", rest)  # always found: the route's pattern held
+    key = next(key for key, known in SORT_LETTERS.items() if known == letter)
+    value: Any
+    if mark == "~":
+        value = None
+    elif key in ("created", "updated"):
+        value = EPOCH + timedelta(microseconds=int(mark))
+    elif key == "quality":
+        value = float(mark)
+    else:  # PostgreSQL text holds no NUL: a position between texts still
+        value = bytes.fromhex(mark).decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    return Sort(key=key, descending=descending), (value, document_id)

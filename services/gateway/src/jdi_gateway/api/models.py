@@ -140,6 +140,34 @@ def _stage(done: bool, at: str | None, version: int | None = None) -> JsonDict:
     return {"done": done, "at": at, "version": version, "detail": None}
 
 
+RECORD_EXAMPLE: JsonDict = {
+    "document_id": DOCUMENT_ID,
+    "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+    "version": 1,
+    "sha256": SHA256,
+    "source_reference": "2007/103249-en.txt",
+    "file_name": "EX-01 Director, Business Analysis.txt",
+    "media_type": "text/plain",
+    "language": "en",
+    "job_number": "103249",
+    "position_number": None,
+    "classification": {"group": "EX", "level": "01", "code": "EX-01"},
+    "title": "Director, Business Analysis",
+    "department": "Public Works and Government Services Canada",
+    "fields": {"reports_to": "Director General, Business Solutions"},
+    "sections": [
+        {
+            "key": "general_accountability",
+            "heading": "GENERAL ACCOUNTABILITY",
+            "text": "The Director, Business Analysis is accountable for ...",
+        }
+    ],
+    "redactions": 1,
+    "warnings": [],
+    "translation_of": None,
+}
+
+
 class DocumentView(DocumentSummary):
     model_config = ConfigDict(
         json_schema_extra={
@@ -150,6 +178,7 @@ class DocumentView(DocumentSummary):
                     "file_name": "EX-01 Director, Business Analysis.txt",
                     "source_reference": "2007/103249-en.txt",
                     "translation_of": None,
+                    "translation": "8d2e4b6a-1f3c-5a7e-9b0d-2c4e6f8a0b1c",
                     "redactions": 1,
                     "stages": {
                         "received": _stage(True, "2026-11-27T10:14:58Z"),
@@ -162,32 +191,7 @@ class DocumentView(DocumentSummary):
                         "deleted": _stage(False, None),
                     },
                     "rejection": None,
-                    "record": {
-                        "document_id": DOCUMENT_ID,
-                        "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
-                        "version": 1,
-                        "sha256": SHA256,
-                        "source_reference": "2007/103249-en.txt",
-                        "file_name": "EX-01 Director, Business Analysis.txt",
-                        "media_type": "text/plain",
-                        "language": "en",
-                        "job_number": "103249",
-                        "position_number": None,
-                        "classification": {"group": "EX", "level": "01", "code": "EX-01"},
-                        "title": "Director, Business Analysis",
-                        "department": "Public Works and Government Services Canada",
-                        "fields": {"reports_to": "Director General, Business Solutions"},
-                        "sections": [
-                            {
-                                "key": "general_accountability",
-                                "heading": "GENERAL ACCOUNTABILITY",
-                                "text": "The Director, Business Analysis is accountable for ...",
-                            }
-                        ],
-                        "redactions": 1,
-                        "warnings": [],
-                        "translation_of": None,
-                    },
+                    "record": RECORD_EXAMPLE,
                 }
             ]
         }
@@ -196,7 +200,11 @@ class DocumentView(DocumentSummary):
     trace_id: str | None
     file_name: str | None
     source_reference: str | None
-    translation_of: str | None = Field(description="document id of the other-language form")
+    translation_of: str | None = Field(description="document id of the other-language form, as this record names it")
+    translation: str | None = Field(
+        description="document id of the other-language form, whichever of the two names the other: the one this "
+        "record names, else the newest live document naming this one"
+    )
     redactions: int | None = Field(description="personal data replaced by placeholders")
     stages: dict[str, Stage] = Field(
         description="received, parsed, embedded, analyzed, rejected, filed, failed, deleted"
@@ -205,13 +213,33 @@ class DocumentView(DocumentSummary):
     record: Parsed | None = Field(description="the parsed record; none before parsing and after deletion")
 
 
+class Facets(BaseModel):
+    """Per facet, the documents per value (most first, up to 100 values) among those the listing's filters
+    give when the filter on that facet itself is left out: beside each choice, what choosing it would list."""
+
+    status: dict[str, int]
+    language: dict[str, int]
+    classification: dict[str, int]
+    group: dict[str, int]
+    level: dict[str, int]
+    department: dict[str, int]
+
+
 class DocumentPage(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "items": [SUMMARY_EXAMPLE],
-                    "next_cursor": "WyIyMDI2LTExLTI3VDEwOjE0OjU4KzAwOjAwIiwgIjNmMWMyYTllIl0=",
+                    "next_cursor": f"-c1764238498000000.{DOCUMENT_ID}",
+                    "facets": {
+                        "status": {"complete": 97, "rejected": 2, "failed": 1},
+                        "language": {"en": 61, "fr": 39},
+                        "classification": {"EX-01": 40, "EX-02": 35, "EX-03": 25},
+                        "group": {"EX": 100},
+                        "level": {"01": 40, "02": 35, "03": 25},
+                        "department": {"Public Works and Government Services Canada": 100},
+                    },
                 }
             ]
         }
@@ -219,6 +247,39 @@ class DocumentPage(BaseModel):
 
     items: list[DocumentSummary]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+    facets: Facets | None = Field(None, description="with `facets=true`")
+
+
+class DocumentVersionView(BaseModel):
+    version: int
+    parsed_at: datetime
+    record: Parsed
+
+
+class VersionPage(BaseModel):
+    """A document's parsed versions, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_id": DOCUMENT_ID,
+                    "versions": [
+                        {
+                            "version": 2,
+                            "parsed_at": "2026-11-28T09:00:00Z",
+                            "record": {**RECORD_EXAMPLE, "version": 2},
+                        }
+                    ],
+                    "next_before": 2,
+                }
+            ]
+        }
+    )
+
+    document_id: str
+    versions: list[DocumentVersionView]
+    next_before: int | None = Field(description="pass as `before` for older versions; null when there are none")
 
 
 class DeleteAccepted(BaseModel):

@@ -1,9 +1,9 @@
 """What the routes and the projections need from storage; PostgreSQL in production, fakes in unit tests."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,15 @@ class DocumentRow:
     canonical_document_id: str | None = None  # set: this id is an alias of that document
     failed_at: datetime | None = None
     failure: dict[str, Any] | None = None  # {stage, reason, topic, attempts}
+    # Not a column: the newest live document naming this one its translation, read by `ReadModel.document`.
+    translated_by: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    version: int
+    parsed_at: datetime
+    record: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,30 @@ class DocumentFilter:
     level: str | None = None  # the classification's level, e.g. "01"
     min_quality: float | None = None
     max_quality: float | None = None
+
+    def without(self, facet: str) -> "DocumentFilter":
+        """The same filter with no condition on the facet."""
+        unset: dict[str, Any] = {facet: None}
+        return replace(self, **unset)
+
+
+MAX_FACET_VALUES = 100
+SortKey = Literal["created", "updated", "title", "job_number", "quality"]
+FACETS = ("status", "language", "classification", "group", "level", "department")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A listing's order: by the key, then by document id, in the same direction; documents without the key
+    (no title yet, not analysed) come last either way. Titles and job numbers compare by their first 200
+    characters in lower case."""
+
+    key: SortKey = "created"
+    descending: bool = True
+
+
+# Where a listing stopped: the last document's sort value (None when it has none) and its id.
+Position = tuple[Any, str]
 
 
 @dataclass(frozen=True)
@@ -76,11 +109,19 @@ class ReadModel(Protocol):
     async def document(self, document_id: str) -> DocumentRow | None:
         """The document, or for an alias the document it resolves to (the alias itself while that is unknown)."""
 
+    async def versions(self, document_id: str, before: int | None, limit: int) -> list[DocumentVersion]:
+        """Up to `limit` of the document's parsed versions, newest first, older than `before` when given."""
+
     async def list_documents(
-        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
-    ) -> list[DocumentRow]:
-        """Up to `limit` documents newest first (by created_at, then id), after the (created_at, id) given;
+        self, where: DocumentFilter, sort: Sort, after: Position | None, limit: int
+    ) -> list[tuple[DocumentRow, Position]]:
+        """Up to `limit` documents in the sort's order, after the position given, each with its position;
         never aliases; summaries: their `record` and `analysis` are left out (None)."""
+
+    async def facets(self, where: DocumentFilter) -> dict[str, dict[str, int]]:
+        """For each of FACETS, the documents per value (up to MAX_FACET_VALUES, most first) among those
+        the filter lists when its own condition on that facet is left out: the counts a person sees beside
+        each choice."""
 
     async def stats(self) -> ReadModelStats:
         """Counts of live documents per stage, language and classification; deleted ones counted apart;
@@ -101,7 +142,10 @@ class ProjectionWriter(Protocol):
 
     async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
         """In one transaction, unless the event was applied before: lock the document, ask `change`
-        what to set, set it. The event counts as applied even when `change` sets nothing."""
+        what to set, set it. The event counts as applied even when `change` sets nothing.
+
+        The document's versions follow: a change that sets a `record` (with its `version` and `parsed_at`)
+        keeps it as that version, and one that sets `deleted_at` drops every version kept."""
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,32 @@
 """The gateway's storage ports on PostgreSQL (SQLAlchemy Core on one async engine)."""
 
+import operator
+from collections.abc import Callable
 from dataclasses import fields
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, false, func, not_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jdi_gateway.store.port import ApiKey, AuditEntry, AuditFilter, Change, DocumentFilter, DocumentRow, ReadModelStats
+from jdi_gateway.store.port import (
+    FACETS,
+    MAX_FACET_VALUES,
+    ApiKey,
+    AuditEntry,
+    AuditFilter,
+    Change,
+    DocumentFilter,
+    DocumentRow,
+    DocumentVersion,
+    Position,
+    ReadModelStats,
+    Sort,
+)
 from jdi_gateway.store.recent import Recent
-from jdi_gateway.store.tables import api_keys, applied_events, audit_log, documents, search_log
+from jdi_gateway.store.tables import api_keys, applied_events, audit_log, document_versions, documents, search_log
 
-DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow)]
+DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow) if field.name in documents.c]
 # A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database.
 LISTED_COLUMNS = [column for column in DOCUMENT_COLUMNS if column.name not in ("record", "analysis")]
 not_alias = documents.c.canonical_document_id.is_(None)
@@ -51,6 +65,71 @@ def status_is(status: str) -> ColumnElement[bool]:
     return and_(conditions[position][1], *(not_(earlier) for _, earlier in conditions[:position]))
 
 
+def _status() -> ColumnElement[str]:
+    """The status `status_of` gives, as SQL: the first condition that holds."""
+    return case(*((condition, name) for name, condition in _status_conditions()[:-1]), else_="received")
+
+
+d = documents.c
+# Sort keys and facet values as SQL. Titles and job numbers are unbounded: they sort by a bounded prefix.
+SORT_KEYS: dict[str, ColumnElement[Any]] = {
+    "created": d.created_at,
+    "updated": d.updated_at,
+    "title": func.lower(func.left(d.title, 200)),
+    "job_number": func.lower(func.left(d.job_number, 200)),
+    "quality": d.quality_score,
+}
+NOT_NULL_KEYS = ("created", "updated")
+FACET_VALUES: dict[str, ColumnElement[Any]] = {
+    "status": _status(),
+    "language": d.language,
+    "classification": d.classification,
+    "group": d.classification_group,
+    "level": d.classification_level,
+    "department": d.department,
+}
+
+
+def _conditions(where: DocumentFilter) -> list[ColumnElement[bool]]:
+    conditions = [not_alias if where.include_deleted or where.status == "deleted" else live]
+    if where.status is not None:
+        conditions.append(status_is(where.status))
+    for column, value in (
+        (d.language, where.language),
+        (d.classification, where.classification),
+        (d.classification_group, where.group),
+        (d.department, where.department),
+        (d.classification_level, where.level),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if where.min_quality is not None:
+        conditions.append(d.quality_score >= where.min_quality)
+    if where.max_quality is not None:
+        conditions.append(d.quality_score <= where.max_quality)
+    if where.title:
+        conditions.append(d.title.ilike(f"%{_escape_like(where.title)}%", escape="\\"))
+    return conditions
+
+
+def _order(key: ColumnElement[Any], sort: Sort) -> list[ColumnElement[Any]]:
+    """Documents without the key last, then by the key and the id, both in the sort's direction."""
+    by: list[ColumnElement[Any]] = (
+        [key.desc(), d.document_id.desc()] if sort.descending else [key.asc(), d.document_id.asc()]
+    )
+    return by if sort.key in NOT_NULL_KEYS else [key.is_(None), *by]
+
+
+def _after(key: ColumnElement[Any], sort: Sort, after: Position) -> ColumnElement[bool]:
+    """The documents `_order` puts after the position."""
+    value, document_id = after
+    beyond: Callable[[Any, Any], ColumnElement[bool]] = operator.lt if sort.descending else operator.gt
+    if value is None:  # among the documents without the key, which come last
+        return and_(key.is_(None), beyond(d.document_id, document_id))
+    following = or_(beyond(key, value), and_(key == value, beyond(d.document_id, document_id)))
+    return following if sort.key in NOT_NULL_KEYS else or_(key.is_(None), following)
+
+
 def autocommit(engine: AsyncEngine) -> AsyncEngine:
     """The engine for single-statement reads: no BEGIN and ROLLBACK round trips around each one."""
     return engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -67,7 +146,7 @@ class PostgresReadModel:
         found: DocumentRow | None = None
         async with self._reads.connect() as connection:
             for _ in range(MAX_ALIAS_HOPS):
-                query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id)
+                query = select(*DOCUMENT_COLUMNS, _translated_by()).where(documents.c.document_id == document_id)
                 row = (await connection.execute(query)).first()
                 if row is None:
                     break
@@ -77,41 +156,47 @@ class PostgresReadModel:
                 document_id = found.canonical_document_id
         return found
 
+    async def versions(self, document_id: str, before: int | None, limit: int) -> list[DocumentVersion]:
+        v = document_versions.c
+        query = select(v.version, v.parsed_at, v.record).where(v.document_id == document_id)
+        if before is not None:
+            query = query.where(v.version < before)
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(query.order_by(v.version.desc()).limit(limit))).all()
+        return [DocumentVersion(**row._mapping) for row in rows]
+
     async def list_documents(
-        self, where: DocumentFilter, after: tuple[datetime, str] | None, limit: int
-    ) -> list[DocumentRow]:
-        query = select(*LISTED_COLUMNS).where(not_alias)
-        if not where.include_deleted and where.status != "deleted":
-            query = query.where(live)
-        if where.status is not None:
-            query = query.where(status_is(where.status))
-        for column, value in (
-            (documents.c.language, where.language),
-            (documents.c.classification, where.classification),
-            (documents.c.classification_group, where.group),
-            (documents.c.department, where.department),
-            (documents.c.classification_level, where.level),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if where.min_quality is not None:
-            query = query.where(documents.c.quality_score >= where.min_quality)
-        if where.max_quality is not None:
-            query = query.where(documents.c.quality_score <= where.max_quality)
-        if where.title:
-            query = query.where(documents.c.title.ilike(f"%{_escape_like(where.title)}%", escape="\\"))
+        self, where: DocumentFilter, sort: Sort, after: Position | None, limit: int
+    ) -> list[tuple[DocumentRow, Position]]:
+        key = SORT_KEYS[sort.key]
+        query = select(*LISTED_COLUMNS, key.label("sort_value")).where(*_conditions(where))
         if after is not None:
-            created_at, document_id = after
-            query = query.where(
-                or_(
-                    documents.c.created_at < created_at,
-                    and_(documents.c.created_at == created_at, documents.c.document_id < document_id),
-                )
-            )
-        query = query.order_by(documents.c.created_at.desc(), documents.c.document_id.desc()).limit(limit)
+            query = query.where(_after(key, sort, after))
+        query = query.order_by(*_order(key, sort)).limit(limit)
         async with self._reads.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [DocumentRow(**row._mapping) for row in rows]
+        listed = []
+        for row in rows:
+            values = dict(row._mapping)
+            position = (values.pop("sort_value"), values["document_id"])
+            listed.append((DocumentRow(**values), position))
+        return listed
+
+    async def facets(self, where: DocumentFilter) -> dict[str, dict[str, int]]:
+        counted = {}
+        async with self._reads.connect() as connection:
+            for name in FACETS:
+                value = FACET_VALUES[name]
+                others = where.without(name)
+                query = (
+                    select(value, func.count())
+                    .where(*_conditions(others), value.is_not(None))
+                    .group_by(value)
+                    .order_by(func.count().desc(), value)
+                    .limit(MAX_FACET_VALUES)
+                )
+                counted[name] = {facet: count for facet, count in (await connection.execute(query)).all()}
+        return counted
 
     async def stats(self) -> ReadModelStats:
         return await self._stats.get()
@@ -163,6 +248,7 @@ class PostgresProjectionWriter:
             values = change(DocumentRow(**row._mapping) if row else None)
             if values is not None:
                 await _set(connection, document_id, **values)
+                await _keep_versions(connection, document_id, values)
 
 
 class PostgresApiKeys:
@@ -250,6 +336,36 @@ async def _set(connection: AsyncConnection, document_id: str, **values: Any) -> 
     await connection.execute(insert(documents).values(document_id=document_id).on_conflict_do_nothing())
     await connection.execute(
         update(documents).where(documents.c.document_id == document_id).values(updated_at=func.now(), **values)
+    )
+
+
+async def _keep_versions(connection: AsyncConnection, document_id: str, values: dict[str, Any]) -> None:
+    """The versions as `ProjectionWriter.apply_once` says: each record set is kept, a deletion drops them all."""
+    if values.get("record") is not None:
+        version = {"parsed_at": values["parsed_at"], "record": values["record"]}
+        await connection.execute(
+            insert(document_versions)
+            .values(document_id=document_id, version=values["version"], **version)
+            .on_conflict_do_update(index_elements=["document_id", "version"], set_=version)
+        )
+    if values.get("deleted_at") is not None:
+        await connection.execute(delete(document_versions).where(document_versions.c.document_id == document_id))
+
+
+def _translated_by() -> Any:
+    """The newest live document that names the outer one its translation."""
+    other = documents.alias("other")
+    return (
+        select(other.c.document_id)
+        .where(
+            other.c.translation_of == documents.c.document_id,
+            other.c.deleted_at.is_(None),
+            other.c.canonical_document_id.is_(None),
+        )
+        .order_by(other.c.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("translated_by")
     )
 
 

@@ -65,6 +65,17 @@ documents = Table(
     Index("documents_language", "language"),
     Index("documents_classification", "classification"),
     Index("documents_department", "department"),
+    Index("documents_translation_of", "translation_of"),
+)
+
+# Every record a document has had, one row per parsed version; a deletion drops them with the content.
+document_versions = Table(
+    "document_versions",
+    metadata,
+    Column("document_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("parsed_at", DateTime(timezone=True), nullable=False),
+    Column("record", JSONB, nullable=False),
 )
 
 # Event ids already applied: replays and redeliveries change nothing.
