@@ -8,6 +8,7 @@ from jdi_gateway.auth.api_key_auth import Scope
 # (method, path template, a concrete request, the scope it needs)
 ROUTES = [
     ("POST", "/v1/documents", "/v1/documents", Scope.DOCUMENTS_WRITE),
+    ("POST", "/v1/documents/batch", "/v1/documents/batch", Scope.DOCUMENTS_WRITE),
     ("GET", "/v1/documents", "/v1/documents", Scope.DOCUMENTS_READ),
     ("GET", "/v1/documents/{document_id}", "/v1/documents/d1", Scope.DOCUMENTS_READ),
     ("GET", "/v1/documents/{document_id}/analysis", "/v1/documents/d1/analysis", Scope.DOCUMENTS_READ),

@@ -1,23 +1,16 @@
 """/v1/documents: submit, read, list and delete job descriptions."""
 
-import base64
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
-from starlette.datastructures import UploadFile
+from fastapi import APIRouter, Query, Response
 
-from jdi_contracts.events import Analyzed, DeleteRequested, DocumentDeleteRequested, DocumentSubmitted, Submitted
-from jdi_contracts.identity import document_id_for
-from jdi_core.telemetry import current_trace_id
-from jdi_gateway.api.dependencies import AuditLogPort, Publisher, ReadModelPort, Settings
+from jdi_contracts.events import Analyzed, DeleteRequested, DocumentDeleteRequested
+from jdi_gateway.api.dependencies import AuditLogPort, Publisher, ReadModelPort
 from jdi_gateway.api.errors import ApiError
 from jdi_gateway.api.models import (
     NO_NUL,
-    Accepted,
     DeleteAccepted,
     DocumentId,
     DocumentPage,
@@ -25,13 +18,11 @@ from jdi_gateway.api.models import (
     DocumentVersionView,
     DocumentView,
     Status,
-    SubmitJson,
     VersionPage,
     json_of,
 )
 from jdi_gateway.api.openapi import responses
 from jdi_gateway.api.status import stages_of, status_of, status_reason
-from jdi_gateway.api.uploads import ACCEPTED_MEDIA_TYPES, check_upload
 from jdi_gateway.auth.api_key_auth import Caller, Scope, require
 from jdi_gateway.handlers import SOURCE
 from jdi_gateway.store.port import DocumentFilter, DocumentRow, Position, ReadModel, Sort, SortKey
@@ -51,147 +42,6 @@ SORT_LETTERS: dict[SortKey, str] = {"created": "c", "updated": "u", "title": "t"
 SortParameter = Literal[
     "created", "-created", "updated", "-updated", "title", "-title", "job_number", "-job_number", "quality", "-quality"
 ]
-
-
-MULTIPART_FIELDS = {"file", "source_reference"}
-SUBMIT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "source_reference": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
-                    },
-                    "additionalProperties": False,
-                },
-                "encoding": {"file": {"contentType": ", ".join(ACCEPTED_MEDIA_TYPES)}},
-            },
-            "application/json": {"schema": SubmitJson.model_json_schema()},
-        },
-    }
-}
-
-
-@router.post(
-    "",
-    status_code=202,
-    response_model=Accepted,
-    summary="Submit a document: a multipart `file`, or JSON with `text` or `content_base64`",
-    openapi_extra=SUBMIT_BODY,
-    responses=responses(400, 413, 415),
-)
-async def submit_document(
-    request: Request,
-    settings: Settings,
-    publish: Publisher,
-    read_model: ReadModelPort,
-    audit_log: AuditLogPort,
-    caller: Caller = require(Scope.DOCUMENTS_WRITE),
-) -> Accepted:
-    limit = settings.max_upload_bytes
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        submitted = await _submitted_multipart(request, caller, limit)
-    elif content_type.startswith("application/json"):
-        submitted = await _submitted_json(request, caller, limit)
-    else:
-        raise ApiError(415, "unsupported_media_type", "Send multipart/form-data or application/json.")
-    document_id = submitted.document_id
-    event = DocumentSubmitted.wrap(submitted, source=SOURCE, subject=document_id)
-    # Publish first: if Kafka is down the caller gets a 503 and nothing was recorded.
-    await publish(event)
-    trace_id = current_trace_id()
-    await read_model.record_received(document_id, event.id, submitted.file_name, submitted.source_reference, trace_id)
-    await audit_log.record(caller.key_id, "document.submitted", document_id, {"file_name": submitted.file_name})
-    return Accepted(
-        document_id=document_id,
-        submission_id=event.id,
-        status="received",
-        status_url=str(request.url_for("get_document", document_id=document_id)),
-        trace_id=trace_id,
-    )
-
-
-async def _submitted_multipart(request: Request, caller: Caller, limit: int) -> Submitted:
-    async with request.form(max_files=1, max_fields=5) as form:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise ApiError(422, "invalid_request", "The multipart body needs a `file` part.")
-        if set(form.keys()) - MULTIPART_FIELDS:
-            raise ApiError(422, "invalid_request", "The multipart body takes only `file` and `source_reference`.")
-        reference = form.get("source_reference")
-        if isinstance(reference, str) and (len(reference) > 500 or "\x00" in reference):
-            raise ApiError(422, "invalid_request", "`source_reference` is up to 500 characters, without NUL.")
-        content = await file.read(limit + 1)
-        upload = check_upload(file.filename or "", content, limit, file.content_type)
-        return _submitted(
-            caller,
-            file_name=upload.file_name,
-            content=upload.content,
-            sha256=upload.sha256,
-            as_text=False,
-            source_system="gateway",
-            source_reference=reference if isinstance(reference, str) and reference else None,
-            media_type=file.content_type,
-            metadata={},
-        )
-
-
-async def _submitted_json(request: Request, caller: Caller, limit: int) -> Submitted:
-    raw = await request.body()  # bounded by the BodySizeLimit middleware
-    try:
-        body = SubmitJson.model_validate_json(raw)
-    except ValidationError as error:
-        raise RequestValidationError(error.errors()) from None
-    # The model's pattern admits only valid base64.
-    content = body.text.encode("utf-8") if body.text is not None else base64.b64decode(body.content_base64 or "")
-    upload = check_upload(body.file_name, content, limit)
-    return _submitted(
-        caller,
-        file_name=upload.file_name,
-        content=upload.content,
-        sha256=upload.sha256,
-        as_text=body.text is not None,
-        source_system=body.source_system,
-        source_reference=body.source_reference,
-        media_type=None,
-        metadata=body.metadata,
-    )
-
-
-def _submitted(
-    caller: Caller,
-    *,
-    file_name: str,
-    content: bytes,
-    sha256: str,
-    as_text: bool,
-    source_system: str,
-    source_reference: str | None,
-    media_type: str | None,
-    metadata: dict[str, str],
-) -> Submitted:
-    reference = source_reference or f"sha256:{sha256}"
-    try:
-        return Submitted(
-            document_id=document_id_for(source_system, reference),
-            source_system=source_system,
-            source_reference=reference,
-            file_name=file_name,
-            media_type=media_type,
-            size=len(content),
-            sha256=sha256,
-            text=content.decode("utf-8") if as_text else None,
-            content_base64=None if as_text else base64.b64encode(content).decode(),
-            submitted_by=f"api-key:{caller.key_id}",
-            metadata=metadata,
-        )
-    except ValidationError as error:  # a multipart part the contract bounds, e.g. an over-long media type
-        raise RequestValidationError(error.errors()) from None
 
 
 @router.get(

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 PROBLEM = "application/problem+json"
+BROKER_UNAVAILABLE = "The event broker did not accept the request; retry later."
 logger = logging.getLogger(__name__)
 
 
@@ -105,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KafkaError)
     async def broker_unavailable(request: Request, error: KafkaError) -> JSONResponse:
         # Nothing was accepted: the event was not written, so the caller can simply retry.
-        return problem(request, 503, "broker_unavailable", "The event broker did not accept the request; retry later.")
+        return problem(request, 503, "broker_unavailable", BROKER_UNAVAILABLE)
 
     @app.exception_handler(ConnectionError)
     @app.exception_handler(OperationalError)

@@ -9,6 +9,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from jdi_contracts.events import Filed, Parsed, Rejected
+from jdi_gateway.api.errors import Problem
 
 Status = Literal["received", "parsed", "embedded", "analyzed", "complete", "rejected", "failed", "deleted"]
 
@@ -76,26 +77,67 @@ class SubmitJson(BaseModel):
         return self
 
 
+ACCEPTED_EXAMPLE: JsonDict = {
+    "document_id": DOCUMENT_ID,
+    "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+    "status": "received",
+    "status_url": f"https://jdi.example.org/v1/documents/{DOCUMENT_ID}",
+    "trace_id": TRACE_ID,
+}
+
+
 class Accepted(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "document_id": DOCUMENT_ID,
-                    "submission_id": "0b8e7f52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
-                    "status": "received",
-                    "status_url": f"https://jdi.example.org/v1/documents/{DOCUMENT_ID}",
-                    "trace_id": TRACE_ID,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [ACCEPTED_EXAMPLE]})
 
     document_id: str
     submission_id: str = Field(description="id of the submitted event")
     status: Status
     status_url: str
     trace_id: str | None = Field(description="the upload's trace: every service's spans for this document")
+
+
+class BatchItem(BaseModel):
+    file_name: str | None = Field(description="as sent")
+    status: int = Field(description="202 when submitted, else the problem's status")
+    accepted: Accepted | None = None
+    problem: Problem | None = None
+
+
+class BatchAnswer(BaseModel):
+    """One item per `files` part, in the order sent."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "file_name": "EX-01 Director, Business Analysis.txt",
+                            "status": 202,
+                            "accepted": ACCEPTED_EXAMPLE,
+                            "problem": None,
+                        },
+                        {
+                            "file_name": "photo.png",
+                            "status": 415,
+                            "accepted": None,
+                            "problem": {
+                                "type": "https://jdi.dev/problems/unsupported_media_type",
+                                "title": "unsupported media type",
+                                "status": 415,
+                                "code": "unsupported_media_type",
+                                "detail": "'photo.png' is not a supported document; send .txt, .md, .docx, .pdf "
+                                "or .html.",
+                                "instance": "/v1/documents/batch",
+                            },
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
+    items: list[BatchItem]
 
 
 class Failure(BaseModel):
