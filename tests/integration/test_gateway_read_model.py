@@ -3,10 +3,12 @@ of times give one consistent document, and the API lists, filters, pages and cou
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, get_args
 
 import httpx
 import pytest
+from sqlalchemy import func
 
 from jdi_contracts.events import (
     CloudEvent,
@@ -19,8 +21,8 @@ from jdi_gateway.api.models import Status
 from jdi_gateway.app import MIGRATIONS, create_app
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.tables import SCHEMA
-from jdi_gateway.wiring import wire
+from jdi_gateway.store.tables import SCHEMA, search_log
+from jdi_gateway.wiring import Wiring, wire
 
 from .gateway_events import analyzed, dead_lettered, deleted, embedded, filed, parsed, rejected
 
@@ -329,3 +331,45 @@ async def test_facets_count_each_choice_under_the_other_filters(read_model) -> N
     assert english["facets"]["level"] == {"01": 1, "02": 1} and english["facets"]["group"] == {"EX": 2}
     assert {item["document_id"] for item in english["items"]} == {"a", "c"}
     assert (await client.get("/v1/documents")).json().get("facets") is None
+
+
+@pytest.fixture
+async def gateway(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Wiring, httpx.AsyncClient]]:
+    """The gateway's wiring itself, for what no event or route writes (the search log), and its API."""
+    settings = GatewaySettings(database=database_settings)
+    wired = wire(settings)
+    await migrate(wired.engine, SCHEMA, MIGRATIONS)
+    await ensure_bootstrap_key(wired.api_keys, API_KEY)
+    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
+        yield wired, client
+    await wired.engine.dispose()
+
+
+async def test_suggestions_complete_words_and_offer_recent_queries_several_keys_asked(gateway) -> None:
+    wired, client = gateway
+    for document_id, title in (("a", "Director, Policy"), ("b", "Policy Director"), ("c", "100% Director_X")):
+        event = parsed(document_id)
+        await project(
+            wired.subscriptions, event.model_copy(update={"data": event.data.model_copy(update={"title": title})})
+        )
+    for key_id, query in (("k1", "Director policy"), ("k2", "director policy"), ("k1", "director jane")):
+        await wired.search_log.record(key_id, query, {}, 3, 10.0)
+    await wired.search_log.record("k1", "director old", {}, 3, 10.0)
+    await wired.search_log.record("k2", "director old", {}, 3, 10.0)
+    async with wired.engine.begin() as connection:  # a month and more ago
+        await connection.execute(
+            search_log.update().where(search_log.c.query == "director old").values(at=func.now() - timedelta(days=40))
+        )
+
+    shown = (await client.get("/v1/suggestions", params={"prefix": "dir"})).json()
+    assert [s["text"] for s in shown["titles"]] == ["Director, Policy", "100% Director_X", "Policy Director"]
+    assert shown["queries"] == [{"text": "director policy", "count": 2}]
+    # LIKE's wildcards are plain characters in a prefix.
+    assert [s["text"] for s in (await client.get("/v1/suggestions", params={"prefix": "100%"})).json()["titles"]] == [
+        "100% Director_X"
+    ]
+    assert (await client.get("/v1/suggestions", params={"prefix": "_"})).json()["titles"] == []
+    assert shown["departments"] == []
+    departments = (await client.get("/v1/suggestions", params={"prefix": "canada"})).json()["departments"]
+    assert departments == [{"text": "Service Canada", "count": 3}]

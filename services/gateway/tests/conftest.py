@@ -19,6 +19,7 @@ from jdi_gateway.store.port import (
     ApiKey,
     AuditEntry,
     AuditFilter,
+    Counted,
     DocumentFilter,
     DocumentRow,
     DocumentVersion,
@@ -98,6 +99,15 @@ class InMemoryReadModel:
             )
 
         return [row for row in self.rows.values() if matches(row)]
+
+    async def completions(self, field: str, prefix: str, limit: int) -> list[Counted]:
+        def has_word_starting(text: str) -> bool:
+            return any(word.startswith(prefix.lower()) for word in text.lower().split())
+
+        values = [getattr(row, field) for row in self._matching(DocumentFilter())]
+        counts = _count(value for value in values if value and has_word_starting(value))
+        starting = sorted(counts.items(), key=lambda c: (not c[0].lower().startswith(prefix.lower()), -c[1], c[0]))
+        return [Counted(text, count) for text, count in starting[:limit]]
 
     async def stats(self) -> ReadModelStats:
         documents = [row for row in self.rows.values() if row.canonical_document_id is None]
@@ -205,6 +215,17 @@ class RecordingLog:
 
     async def record(self, *entry: Any) -> None:
         self.recorded.append(entry)
+
+    async def popular(self, prefix: str, since: datetime, min_keys: int, limit: int) -> list[Counted]:
+        """Every search recorded counts as recent."""
+        keys: dict[str, set[str]] = {}
+        asked: list[str] = []
+        for key_id, query, _, results, _ in self.recorded:
+            if query.lower().startswith(prefix.lower()) and results > 0:
+                keys.setdefault(query.lower(), set()).add(key_id)
+                asked.append(query.lower())
+        counts = _count(query for query in asked if len(keys[query]) >= min_keys)
+        return [Counted(q, n) for q, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:limit]]
 
     async def entries(self, where: AuditFilter, before_id: int | None, limit: int) -> list[AuditEntry]:
         logged = [

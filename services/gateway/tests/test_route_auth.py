@@ -20,6 +20,7 @@ ROUTES = [
     ("GET", "/v1/documents/{document_id}/skill-gap", "/v1/documents/a/skill-gap?to=b", Scope.DOCUMENTS_READ),
     ("GET", "/v1/documents/{document_id}/career-paths", "/v1/documents/a/career-paths", Scope.DOCUMENTS_READ),
     ("GET", "/v1/stats", "/v1/stats", Scope.DOCUMENTS_READ),
+    ("GET", "/v1/suggestions", "/v1/suggestions?prefix=di", Scope.SEARCH),
     ("POST", "/v1/api-keys", "/v1/api-keys", Scope.ADMIN),
     ("GET", "/v1/api-keys", "/v1/api-keys", Scope.ADMIN),
     ("DELETE", "/v1/api-keys/{key_id}", "/v1/api-keys/k1", Scope.ADMIN),

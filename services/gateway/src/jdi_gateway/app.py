@@ -12,7 +12,7 @@ from jdi_core.logs import configure_logging
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
-from jdi_gateway.api import api_keys, audit, comparisons, documents, search, stats, submissions
+from jdi_gateway.api import api_keys, audit, comparisons, documents, search, stats, submissions, suggestions
 from jdi_gateway.api.body_limit import BodySizeLimit
 from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.api.openapi import install_problem_schema
@@ -52,6 +52,7 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
             submissions.router,
             documents.router,
             search.router,
+            suggestions.router,
             comparisons.router,
             stats.router,
             api_keys.router,

@@ -91,6 +91,12 @@ Position = tuple[Any, str]
 
 
 @dataclass(frozen=True)
+class Counted:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
 class ReadModelStats:
     documents: int
     parsed: int
@@ -122,6 +128,10 @@ class ReadModel(Protocol):
         """For each of FACETS, the documents per value (up to MAX_FACET_VALUES, most first) among those
         the filter lists when its own condition on that facet is left out: the counts a person sees beside
         each choice."""
+
+    async def completions(self, field: Literal["title", "department"], prefix: str, limit: int) -> list[Counted]:
+        """Distinct values of the field among live documents with a word starting with `prefix` (any case),
+        those starting with it first, then the most common."""
 
     async def stats(self) -> ReadModelStats:
         """Counts of live documents per stage, language and classification; deleted ones counted apart;
@@ -199,3 +209,8 @@ class SearchLog(Protocol):
     async def record(
         self, key_id: str, query: str, filters: dict[str, list[str]], results: int, latency_ms: float
     ) -> None: ...
+
+    async def popular(self, prefix: str, since: datetime, min_keys: int, limit: int) -> list[Counted]:
+        """Queries (in lower case) starting with `prefix` that found something since `since`, asked by at
+        least `min_keys` different API keys, most asked first."""
+        ...

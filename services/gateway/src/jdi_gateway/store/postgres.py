@@ -3,7 +3,8 @@
 import operator
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, case, delete, false, func, not_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
@@ -16,6 +17,7 @@ from jdi_gateway.store.port import (
     AuditEntry,
     AuditFilter,
     Change,
+    Counted,
     DocumentFilter,
     DocumentRow,
     DocumentVersion,
@@ -198,6 +200,21 @@ class PostgresReadModel:
                 counted[name] = {facet: count for facet, count in (await connection.execute(query)).all()}
         return counted
 
+    async def completions(self, field: Literal["title", "department"], prefix: str, limit: int) -> list[Counted]:
+        column = documents.c[field]
+        pattern = _escape_like(prefix)
+        starts = column.ilike(f"{pattern}%", escape="\\")
+        query = (
+            select(column, func.count())
+            .where(live, or_(starts, column.ilike(f"% {pattern}%", escape="\\")))
+            .group_by(column)
+            .order_by(starts.desc(), func.count().desc(), column)
+            .limit(limit)
+        )
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [Counted(text, count) for text, count in rows]
+
     async def stats(self) -> ReadModelStats:
         return await self._stats.get()
 
@@ -320,6 +337,7 @@ class PostgresAuditLog:
 class PostgresSearchLog:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = autocommit(engine)
 
     async def record(
         self, key_id: str, query: str, filters: dict[str, list[str]], results: int, latency_ms: float
@@ -330,6 +348,24 @@ class PostgresSearchLog:
                     key_id=key_id, query=query, filters=filters, results=results, latency_ms=latency_ms
                 )
             )
+
+    async def popular(self, prefix: str, since: datetime, min_keys: int, limit: int) -> list[Counted]:
+        asked = func.lower(search_log.c.query)
+        query = (
+            select(asked, func.count())
+            .where(
+                asked.like(f"{_escape_like(prefix.lower())}%", escape="\\"),
+                search_log.c.results > 0,
+                search_log.c.at >= since,
+            )
+            .group_by(asked)
+            .having(func.count(search_log.c.key_id.distinct()) >= min_keys)
+            .order_by(func.count().desc(), asked)
+            .limit(limit)
+        )
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [Counted(text, count) for text, count in rows]
 
 
 async def _set(connection: AsyncConnection, document_id: str, **values: Any) -> None:
