@@ -310,8 +310,8 @@ async def test_pages_in_every_order_list_each_document_once_in_that_order(read_m
     values = [item[field] for item in whole]
     present = [value for value in values if value is not None]
     assert values[len(present) :] == [None] * (len(values) - len(present))  # without the key: last
-    if field in ("title", "job_number"):  # in lower case; beyond ASCII the database's collation decides
-        present = [value.lower() for value in present if value.isascii()]
+    if field in ("title", "job_number"):  # in lower case, an accented letter beside its letter
+        present = [value.lower().replace("é", "e") for value in present]
     assert present == sorted(present, reverse=sort.startswith("-"))
 
 

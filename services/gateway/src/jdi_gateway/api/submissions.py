@@ -124,20 +124,19 @@ async def submit_batch(
         raise ApiError(415, "unsupported_media_type", "Send multipart/form-data with a `files` part per document.")
     answers = []
     async with request.form(max_files=MAX_BATCH_FILES, max_fields=MAX_BATCH_FILES) as form:
-        if set(form.keys()) != {"files"}:
-            raise ApiError(422, "invalid_request", "The multipart body takes only `files` parts, one or more.")
-        for part in form.getlist("files"):
-            file_name = part.filename if isinstance(part, UploadFile) else None
+        parts = form.getlist("files")
+        files = [part for part in parts if isinstance(part, UploadFile)]
+        if set(form.keys()) != {"files"} or len(files) != len(parts):
+            raise ApiError(422, "invalid_request", "The multipart body takes only `files` parts, each a file.")
+        for part in files:
             try:
-                if not isinstance(part, UploadFile):
-                    raise ApiError(422, "invalid_request", "Each `files` part is a file.")
                 submitted = await _submitted_part(caller, part, None, settings.max_upload_bytes)
                 accepted = await _accept(request, submitted, publish, read_model, audit_log, caller)
-                answers.append(BatchItem(file_name=file_name, status=202, accepted=accepted))
+                answers.append(BatchItem(file_name=part.filename, status=202, accepted=accepted))
             except ApiError as error:
-                answers.append(_refused(request, file_name, error.status, error.code, error.detail))
+                answers.append(_refused(request, part.filename, error.status, error.code, error.detail))
             except KafkaError:
-                answers.append(_refused(request, file_name, 503, "broker_unavailable", BROKER_UNAVAILABLE))
+                answers.append(_refused(request, part.filename, 503, "broker_unavailable", BROKER_UNAVAILABLE))
     return Response(BatchAnswer(items=answers).model_dump_json(), status_code=207, media_type="application/json")
 
 

@@ -80,7 +80,7 @@ FACETS = ("status", "language", "classification", "group", "level", "department"
 class Sort:
     """A listing's order: by the key, then by document id, in the same direction; documents without the key
     (no title yet, not analysed) come last either way. Titles and job numbers compare by their first 200
-    characters in lower case."""
+    characters in lower case, accents beside their letters."""
 
     key: SortKey = "created"
     descending: bool = True

@@ -73,12 +73,22 @@ def _status() -> ColumnElement[str]:
 
 
 d = documents.c
-# Sort keys and facet values as SQL. Titles and job numbers are unbounded: they sort by a bounded prefix.
+# ICU's root collation (PostgreSQL built with ICU, as Debian's is) sorts "Émile" beside "Emile" for English and
+# French readers alike; the database's own may be "C", which puts it after "zeta".
+PEOPLES_ORDER = "und-x-icu"
+
+
+def _text_key(column: ColumnElement[str]) -> ColumnElement[str]:
+    """Titles and job numbers are unbounded: they sort by a bounded prefix, in lower case."""
+    return func.lower(func.left(column, 200)).collate(PEOPLES_ORDER)
+
+
+# Sort keys and facet values as SQL.
 SORT_KEYS: dict[str, ColumnElement[Any]] = {
     "created": d.created_at,
     "updated": d.updated_at,
-    "title": func.lower(func.left(d.title, 200)),
-    "job_number": func.lower(func.left(d.job_number, 200)),
+    "title": _text_key(d.title),
+    "job_number": _text_key(d.job_number),
     "quality": d.quality_score,
 }
 NOT_NULL_KEYS = ("created", "updated")
