@@ -45,12 +45,14 @@ RSS_GROWTH_TARGET = 0.10
 SEARCHES = ("policy director", "gestionnaire des finances", "data analyst", "security officer")
 
 
-def rss_mb(pid: int) -> float | None:
+def resident_mb(pid: int, kind: str = "VmRSS") -> float | None:
+    """Resident memory, or one part of it: RssAnon (the heap) or RssFile (mapped files, which the kernel can
+    drop and read again: a store that maps its segments shows its growing files here)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except FileNotFoundError:
         return None
-    kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith(f"{kind}:"))
     return round(kilobytes / 1024, 1)
 
 
@@ -84,7 +86,9 @@ async def sample_steadily(stack: LocalStack, started: float, stop_at: float, sam
             samples.append(
                 {
                     "t_s": round(time.monotonic() - started, 1),
-                    "rss_mb": {name: rss_mb(pid) for name, pid in instances.items()},
+                    "rss_mb": {name: resident_mb(pid) for name, pid in instances.items()},
+                    "rss_anon_mb": {name: resident_mb(pid, "RssAnon") for name, pid in instances.items()},
+                    "rss_file_mb": {name: resident_mb(pid, "RssFile") for name, pid in instances.items()},
                     "open_fds": {name: open_descriptors(pid) for name, pid in instances.items()},
                     "consumer_lag": await consumer_lag(client, stack, list(instances)),
                 }
@@ -177,6 +181,10 @@ def summarise(run: dict) -> dict:
             "rss_mb_end": end,
             "rss_growth_after_warm_up": round(growth, 3) if growth is not None else None,
             "within_target": growth is not None and growth < RSS_GROWTH_TARGET,
+            "rss_anon_mb_after_warm_up": warm["rss_anon_mb"][name],
+            "rss_anon_mb_end": last["rss_anon_mb"][name],
+            "rss_file_mb_after_warm_up": warm["rss_file_mb"][name],
+            "rss_file_mb_end": last["rss_file_mb"][name],
             "open_fds_start": first["open_fds"][name],
             "open_fds_end": last["open_fds"][name],
             "open_fds_max": max(sample["open_fds"][name] or 0 for sample in samples),
