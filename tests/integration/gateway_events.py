@@ -3,10 +3,14 @@
 import base64
 import hashlib
 from datetime import datetime
+from typing import Any
+
+from aiokafka import ConsumerRecord
 
 from jdi_contracts.events import (
     Analyzed,
     Classification,
+    CloudEvent,
     DeadLetter,
     DeadLettered,
     Deleted,
@@ -124,3 +128,23 @@ def dead_lettered(
     )
     event = DeadLettered.wrap(letter, source=f"/jdi/{service}", subject=key)
     return event if at is None else event.model_copy(update={"time": at})
+
+
+def as_records(*events: CloudEvent[Any]) -> list[ConsumerRecord]:
+    """The events as one poll of the gateway's consumer returns them, in order."""
+    return [
+        ConsumerRecord(
+            topic=event.topic.value,
+            partition=0,
+            offset=offset,
+            timestamp=offset,
+            timestamp_type=0,
+            key=event.subject.encode() if event.subject else None,
+            value=event.to_bytes(),
+            checksum=None,
+            serialized_key_size=0,
+            serialized_value_size=0,
+            headers=[],
+        )
+        for offset, event in enumerate(events)
+    ]

@@ -1,24 +1,26 @@
-"""The gateway's projection handlers on the subscriptions `wire` returns, run twice: FastStream's
+"""The gateway's projection batch handler as `create_app` subscribes it, run twice: FastStream's
 TestKafkaBroker in memory on an in-memory read model, and `with_real=True` on the real broker and
 PostgreSQL (integration). Events arrive out of order and twice; the read model still ends up right."""
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from faststream.kafka import KafkaMessage, TestKafkaBroker
+from aiokafka import ConsumerRecord
+from faststream.kafka import TestKafkaBroker
 
 from jdi_contracts.events import CloudEvent, Topic
-from jdi_core.broker import Handler, make_broker, publish_event, subscribe
+from jdi_core.batch_consumer import BatchHandler, subscribe_batch
+from jdi_core.broker import make_broker, publish_event
 from jdi_core.migrations import migrate
 from jdi_core.settings import KafkaSettings
 from jdi_gateway.app import MIGRATIONS
-from jdi_gateway.handlers import CONTENT_COLUMNS, SOURCE
+from jdi_gateway.handlers import CONTENT_COLUMNS, PROJECTED_TOPICS, SOURCE
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.port import Change, DocumentRow
+from jdi_gateway.store.port import Application, DocumentRow
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import Wiring, wire
 
@@ -34,15 +36,18 @@ class InMemoryProjection:
         self.columns: dict[str, dict[str, Any]] = {}
         self.applied: set[str] = set()
 
-    async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
-        if event_id in self.applied:
-            return
-        self.applied.add(event_id)
-        values = change(await self.document(document_id))
-        if values is not None:
-            now = datetime.now(UTC)
-            row = self.columns.setdefault(document_id, {"document_id": document_id, "created_at": now})
-            row.update(values, updated_at=now)
+    async def apply_all(self, applications: Sequence[Application]) -> None:
+        for application in applications:
+            if application.event_id in self.applied:
+                continue
+            self.applied.add(application.event_id)
+            values = application.change(await self.document(application.document_id))
+            if values is not None:
+                now = datetime.now(UTC)
+                row = self.columns.setdefault(
+                    application.document_id, {"document_id": application.document_id, "created_at": now}
+                )
+                row.update(values, updated_at=now)
 
     async def document(self, document_id: str) -> DocumentRow | None:
         """The read model's look-up: an alias resolves to its canonical document once that is known."""
@@ -58,10 +63,11 @@ class Projection:
     send: Callable[..., Awaitable[None]]
 
 
-def counting(handler: Handler, handled: list[str]) -> Handler:
-    async def counted(message: KafkaMessage) -> None:
-        await handler(message)
-        handled.append(message.message_id)
+def counting(handler: BatchHandler, handled: list[int]) -> BatchHandler:
+    async def counted(records: Sequence[ConsumerRecord]) -> Sequence[BaseException | None]:
+        outcomes = await handler(records)
+        handled.extend(record.offset for record, outcome in zip(records, outcomes, strict=True) if outcome is None)
+        return outcomes
 
     return counted
 
@@ -83,9 +89,11 @@ async def projection(request: pytest.FixtureRequest) -> AsyncIterator[Projection
         wired = wire(settings, read_model=fake, projection_writer=fake)  # type: ignore[arg-type]
     eventually = request.getfixturevalue("eventually")
     broker = make_broker(kafka)
-    handled: list[str] = []
-    counted = {topic: counting(handler, handled) for topic, handler in wired.subscriptions.items()}
-    subscribe(broker, kafka, settings.group_id, counted, source=SOURCE)
+    handled: list[int] = []
+    counted = counting(wired.projections.project_batch, handled)
+    subscribe_batch(
+        broker, kafka, settings.group_id, PROJECTED_TOPICS, counted, source=SOURCE, max_records=50, batch_timeout_ms=20
+    )
     async with TestKafkaBroker(broker, with_real=real) as test_broker:
 
         async def send(*events: CloudEvent[Any]) -> None:
@@ -98,7 +106,7 @@ async def projection(request: pytest.FixtureRequest) -> AsyncIterator[Projection
     await wired.engine.dispose()
 
 
-async def _done(handled: list[str], expected: int) -> bool:
+async def _done(handled: list[int], expected: int) -> bool:
     return len(handled) >= expected
 
 

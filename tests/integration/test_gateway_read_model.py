@@ -2,7 +2,6 @@
 of times give one consistent document, and the API lists, filters, pages and counts it."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, get_args
 
@@ -14,50 +13,45 @@ from jdi_contracts.events import (
     CloudEvent,
     Topic,
 )
-from jdi_core.broker import Handler
 from jdi_core.migrations import migrate
 from jdi_core.settings import DatabaseSettings
 from jdi_gateway.api.models import Status
 from jdi_gateway.app import MIGRATIONS, create_app
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
+from jdi_gateway.handlers import ProjectionHandlers
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import SCHEMA, search_log
 from jdi_gateway.wiring import Wiring, wire
 
-from .gateway_events import analyzed, dead_lettered, deleted, embedded, filed, parsed, rejected
+from .gateway_events import analyzed, as_records, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 pytestmark = pytest.mark.integration
 
 API_KEY = "read-model-key"
 
 
-@dataclass(frozen=True)
-class Message:
-    body: bytes
-
-
-Subscriptions = dict[Topic, Handler]
-
-
 @pytest.fixture
-async def read_model(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Subscriptions, httpx.AsyncClient]]:
+async def read_model(
+    database_settings: DatabaseSettings,
+) -> AsyncIterator[tuple[ProjectionHandlers, httpx.AsyncClient]]:
     settings = GatewaySettings(database=database_settings)
     wired = wire(settings)
     await migrate(wired.engine, SCHEMA, MIGRATIONS)
     await ensure_bootstrap_key(wired.api_keys, API_KEY)
     transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield wired.subscriptions, client
+        yield wired.projections, client
     await wired.engine.dispose()
 
 
-async def project(subscriptions: Subscriptions, *events: CloudEvent[Any]) -> None:
-    for event in events:
-        await subscriptions[event.topic](Message(event.to_bytes()))  # type: ignore[arg-type]
+async def project(projections: ProjectionHandlers, *events: CloudEvent[Any]) -> None:
+    """The events as one batch, in one transaction."""
+    outcomes = await projections.project_batch(as_records(*events))
+    assert outcomes == [None] * len(events)
 
 
 async def test_events_in_any_order_and_replayed_give_one_document(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     first, second = parsed("doc-1", 1), parsed("doc-1", 2)
     # The embedding of version 2 overtakes its parse; version 1's events arrive late; everything twice.
     events = [
@@ -68,7 +62,7 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
         embedded("doc-1", 1),
         analyzed("doc-1", 1),
     ]
-    await project(subscriptions, *events, *events)
+    await project(projections, *events, *events)
 
     document = (await client.get("/v1/documents/doc-1")).json()
     assert document["status"] == "complete"
@@ -78,18 +72,18 @@ async def test_events_in_any_order_and_replayed_give_one_document(read_model) ->
 
 
 async def test_a_new_version_is_not_complete_until_it_is_embedded_and_analyzed(read_model) -> None:
-    subscriptions, client = read_model
-    await project(subscriptions, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
+    projections, client = read_model
+    await project(projections, parsed("doc-2", 1), embedded("doc-2", 1), analyzed("doc-2", 1), parsed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "parsed"
-    await project(subscriptions, analyzed("doc-2", 2))
+    await project(projections, analyzed("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "analyzed"
-    await project(subscriptions, embedded("doc-2", 2))
+    await project(projections, embedded("doc-2", 2))
     assert (await client.get("/v1/documents/doc-2")).json()["status"] == "complete"
 
 
 async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
-    subscriptions, client = read_model
-    await project(subscriptions, rejected("doc-bad"), parsed("doc-gone"), deleted("doc-gone"))
+    projections, client = read_model
+    await project(projections, rejected("doc-bad"), parsed("doc-gone"), deleted("doc-gone"))
 
     bad = (await client.get("/v1/documents/doc-bad")).json()
     assert (bad["status"], bad["rejection"]["reason"], bad["file_name"]) == ("rejected", "no_text_layer", "scan.pdf")
@@ -104,10 +98,10 @@ async def test_rejections_and_deletions_show_in_the_status(read_model) -> None:
 
 
 async def test_listing_pages_through_every_document_once_with_filters(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     for number in range(23):
         code = "EX-02" if number % 3 == 0 else "EX-01"
-        await project(subscriptions, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
+        await project(projections, parsed(f"doc-{number:02}", code=code, language="fr" if number % 2 else "en"))
 
     seen: list[str] = []
     cursor = None
@@ -135,22 +129,22 @@ async def test_listing_pages_through_every_document_once_with_filters(read_model
 
 
 async def test_a_deletion_seen_before_the_parse_it_follows_still_wins(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     earlier_parse = parsed("doc-3")
     deletion = deleted("doc-3")
     # A rebuild reads the deleted topic ahead of the parsed one.
-    await project(subscriptions, deletion, earlier_parse)
+    await project(projections, deletion, earlier_parse)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "deleted"
 
     resubmitted = parsed("doc-3", version=2)  # created after the deletion
-    await project(subscriptions, resubmitted)
+    await project(projections, resubmitted)
     assert (await client.get("/v1/documents/doc-3")).json()["status"] == "parsed"
 
 
 async def test_each_status_filter_lists_the_documents_shown_with_that_status(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     await project(
-        subscriptions,
+        projections,
         parsed("parsed"),
         parsed("embedded"),
         embedded("embedded"),
@@ -196,10 +190,10 @@ async def test_each_status_filter_lists_the_documents_shown_with_that_status(rea
 
 
 async def test_stats_count_as_rejected_exactly_the_documents_shown_rejected(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     # Parsed, then a later submission of it rejected; and rejected, then a later submission parsed.
     events = [parsed("doc-then-bad"), rejected("doc-then-bad"), rejected("doc-fixed"), parsed("doc-fixed")]
-    await project(subscriptions, *events)
+    await project(projections, *events)
 
     shown = (await client.get("/v1/documents", params={"status": "rejected"})).json()["items"]
     assert [item["document_id"] for item in shown] == ["doc-then-bad"]
@@ -230,10 +224,10 @@ async def test_the_audit_log_lists_what_keys_did_newest_first_by_pages(read_mode
 
 
 async def test_the_list_filters_by_level_and_quality_range_and_gives_the_rejection_reason(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     for document_id, code, score in (("strong", "EX-01", 82.0), ("weak", "EX-01", 41.5), ("senior", "EX-03", 77.0)):
-        await project(subscriptions, parsed(document_id, code=code), analyzed(document_id, score=score))
-    await project(subscriptions, rejected("scan"))
+        await project(projections, parsed(document_id, code=code), analyzed(document_id, score=score))
+    await project(projections, rejected("scan"))
 
     async def listed(**params: object) -> set[str]:
         return {item["document_id"] for item in (await client.get("/v1/documents", params=params)).json()["items"]}
@@ -246,8 +240,8 @@ async def test_the_list_filters_by_level_and_quality_range_and_gives_the_rejecti
 
 
 async def test_each_parsed_version_is_kept_until_the_document_is_deleted(read_model) -> None:
-    subscriptions, client = read_model
-    await project(subscriptions, parsed("doc-v", 1), parsed("doc-v", 2), parsed("doc-v", 2), parsed("doc-v", 3))
+    projections, client = read_model
+    await project(projections, parsed("doc-v", 1), parsed("doc-v", 2), parsed("doc-v", 2), parsed("doc-v", 3))
 
     first = (await client.get("/v1/documents/doc-v/versions", params={"limit": 2})).json()
     rest = (await client.get("/v1/documents/doc-v/versions", params={"before": first["next_before"]})).json()
@@ -258,14 +252,14 @@ async def test_each_parsed_version_is_kept_until_the_document_is_deleted(read_mo
     ]
     assert rest["next_before"] is None
 
-    await project(subscriptions, deleted("doc-v"))
+    await project(projections, deleted("doc-v"))
     assert (await client.get("/v1/documents/doc-v/versions")).json()["versions"] == []
 
 
 async def test_the_translation_link_is_shown_from_both_sides(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     await project(
-        subscriptions, parsed("pos-en"), parsed("pos-fr", language="fr", translation_of="pos-en"), parsed("alone")
+        projections, parsed("pos-en"), parsed("pos-fr", language="fr", translation_of="pos-en"), parsed("alone")
     )
     links = {
         document_id: (document["translation_of"], document["translation"])
@@ -274,7 +268,7 @@ async def test_the_translation_link_is_shown_from_both_sides(read_model) -> None
     }
     assert links == {"pos-en": (None, "pos-fr"), "pos-fr": ("pos-en", "pos-en"), "alone": (None, None)}
 
-    await project(subscriptions, deleted("pos-fr"))
+    await project(projections, deleted("pos-fr"))
     assert (await client.get("/v1/documents/pos-en")).json()["translation"] is None
 
 
@@ -283,15 +277,15 @@ SORTS = ["created", "-created", "updated", "-updated", "title", "-title", "job_n
 
 @pytest.mark.parametrize("sort", [*SORTS, "quality", "-quality"])
 async def test_pages_in_every_order_list_each_document_once_in_that_order(read_model, sort) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     # Ties, documents without the key, and texts that need more than ASCII.
     titles = ["Zeta", "alpha", "Alpha", "Émile", None, "beta", None, "zeta"]
     for n, title in enumerate(titles):
         event = parsed(f"doc-{n}")
         record = event.data.model_copy(update={"title": title, "job_number": None if n % 3 else f"J{n % 2}"})
-        await project(subscriptions, event.model_copy(update={"data": record}))
+        await project(projections, event.model_copy(update={"data": record}))
         if n % 4:
-            await project(subscriptions, analyzed(f"doc-{n}", score=[55.5, 70.0, 55.5][n % 3]))
+            await project(projections, analyzed(f"doc-{n}", score=[55.5, 70.0, 55.5][n % 3]))
 
     whole = (await client.get("/v1/documents", params={"sort": sort, "limit": 200})).json()["items"]
     paged, cursor = [], None
@@ -316,10 +310,10 @@ async def test_pages_in_every_order_list_each_document_once_in_that_order(read_m
 
 
 async def test_facets_count_each_choice_under_the_other_filters(read_model) -> None:
-    subscriptions, client = read_model
+    projections, client = read_model
     for document_id, code, language in (("a", "EX-01", "en"), ("b", "EX-01", "fr"), ("c", "EX-02", "en")):
-        await project(subscriptions, parsed(document_id, code=code, language=language))
-    await project(subscriptions, analyzed("a"), embedded("a"), rejected("scan"))
+        await project(projections, parsed(document_id, code=code, language=language))
+    await project(projections, analyzed("a"), embedded("a"), rejected("scan"))
 
     everything = (await client.get("/v1/documents", params={"facets": "true"})).json()["facets"]
     assert everything["status"] == {"parsed": 2, "complete": 1, "rejected": 1}
@@ -351,7 +345,7 @@ async def test_suggestions_complete_words_and_offer_recent_queries_several_keys_
     for document_id, title in (("a", "Director, Policy"), ("b", "Policy Director"), ("c", "100% Director_X")):
         event = parsed(document_id)
         await project(
-            wired.subscriptions, event.model_copy(update={"data": event.data.model_copy(update={"title": title})})
+            wired.projections, event.model_copy(update={"data": event.data.model_copy(update={"title": title})})
         )
     for key_id, query in (("k1", "Director policy"), ("k2", "director policy"), ("k1", "director jane")):
         await wired.search_log.record(key_id, query, {}, 3, 10.0)

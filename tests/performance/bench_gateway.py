@@ -31,10 +31,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from aiokafka import ConsumerRecord
 from bench_embedding_search import load_per_document, synthetic_points
 from pydantic import SecretStr
 from sqlalchemy import text
@@ -46,6 +46,7 @@ from jdi_contracts.events import (
     DocumentParsed,
     Embedded,
     Quality,
+    Topic,
 )
 from jdi_contracts.identity import document_id_for
 from jdi_core.migrations import migrate
@@ -104,11 +105,12 @@ end
 """
 
 
-@dataclass(frozen=True)
-class Message:
-    """What the projection reads of a Kafka message."""
-
-    body: bytes
+def as_records(topic: Topic, bodies: list[bytes]) -> list[ConsumerRecord]:
+    """The events as the gateway's consumer polls them."""
+    return [
+        ConsumerRecord(topic.value, 0, offset, offset, 0, None, body, None, 0, len(body), [])
+        for offset, body in enumerate(bodies)
+    ]
 
 
 def required_env(name: str) -> str:
@@ -150,12 +152,17 @@ async def seed_read_model(database: DatabaseSettings) -> tuple[list[str], dict[s
     await migrate(wired.engine, SCHEMA, MIGRATIONS)
     await ensure_bootstrap_key(wired.api_keys, API_KEY)
     ids, *streams = pipeline_events(DOCUMENTS)
-    projections = wired.projections
-    handlers = (projections.on_parsed, projections.on_embedded, projections.on_analyzed)
+    batch = GatewaySettings().projection_batch_max_records
+    records = [
+        record
+        for topic, bodies in zip((Topic.PARSED, Topic.EMBEDDED, Topic.ANALYZED), streams, strict=True)
+        for record in as_records(topic, bodies)
+    ]
     started = time.perf_counter()
-    for handler, bodies in zip(handlers, streams, strict=True):
-        for body in bodies:
-            await handler(Message(body))  # type: ignore[arg-type]
+    for first in range(0, len(records), batch):  # as the consumer polls them: a batch per transaction
+        outcomes = await wired.projections.project_batch(records[first : first + batch])
+        if any(outcomes):
+            sys.exit(f"the projection failed: {next(o for o in outcomes if o)!r}")
     seconds = time.perf_counter() - started
     await wired.engine.dispose()
     events = sum(len(bodies) for bodies in streams)

@@ -25,7 +25,7 @@ from faststream.kafka.message import ConsumerProtocol
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from opentelemetry.trace import Link
+from opentelemetry.trace import Link, SpanKind, Tracer
 from pydantic import ValidationError
 
 from jdi_contracts.events import Topic
@@ -184,6 +184,32 @@ def batch_span(tracer: trace.Tracer, group_id: str, records: Sequence[ConsumerRe
             links.append(Link(context, attributes))
     attributes = {"messaging.consumer.group.name": group_id, "messaging.batch.message_count": len(records)}
     with tracer.start_as_current_span("handle batch", links=links, attributes=attributes):
+        yield
+
+
+@contextmanager
+def record_span(
+    tracer: Tracer, record: ConsumerRecord, document_id: str, start_time: int | None = None
+) -> Iterator[None]:
+    """A span for one record's work, in the trace its producer started, linking the current (batch) span."""
+    headers = {name: value.decode(errors="replace") for name, value in record.headers or ()}
+    attributes = {
+        "messaging.system": "kafka",
+        "messaging.operation": "process",
+        "messaging.destination.name": record.topic,
+        "messaging.kafka.destination.partition": record.partition,
+        "messaging.kafka.message.offset": record.offset,
+        "jdi.document_id": document_id,
+    }
+    batch = trace.get_current_span().get_span_context()
+    with tracer.start_as_current_span(
+        f"{record.topic} process",
+        context=extract(headers),
+        kind=SpanKind.CONSUMER,
+        attributes=attributes,
+        links=[Link(batch)] if batch.is_valid else None,
+        start_time=start_time,
+    ):
         yield
 
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from aiokafka import ConsumerRecord
 from opentelemetry import trace
-from opentelemetry.propagate import extract
-from opentelemetry.trace import Link, SpanKind, Tracer
+from opentelemetry.trace import SpanKind, Tracer
 
 from jdi_contracts.events import DocumentDeleted, DocumentEmbedded, DocumentParsed, Embedded
+from jdi_core.batch_consumer import record_span
 from jdi_core.broker import Publish
 from jdi_embedder import Embedder
 from jdi_embedding.chunking import DocumentMeta
@@ -36,32 +36,6 @@ from jdi_embedding.vectors.port import VectorStore
 SOURCE = "/jdi/embedding"
 
 Outcome = BaseException | None
-
-
-@contextmanager
-def record_span(
-    tracer: Tracer, record: ConsumerRecord, document_id: str, start_time: int | None = None
-) -> Iterator[None]:
-    """A span for one record's work, in the trace its producer started, linking the current (batch) span."""
-    headers = {name: value.decode(errors="replace") for name, value in record.headers or ()}
-    attributes = {
-        "messaging.system": "kafka",
-        "messaging.operation": "process",
-        "messaging.destination.name": record.topic,
-        "messaging.kafka.destination.partition": record.partition,
-        "messaging.kafka.message.offset": record.offset,
-        "jdi.document_id": document_id,
-    }
-    batch = trace.get_current_span().get_span_context()
-    with tracer.start_as_current_span(
-        f"{record.topic} process",
-        context=extract(headers),
-        kind=SpanKind.CONSUMER,
-        attributes=attributes,
-        links=[Link(batch)] if batch.is_valid else None,
-        start_time=start_time,
-    ):
-        yield
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from jdi_core.broker import make_broker, subscribe
+from jdi_core.batch_consumer import subscribe_batch
+from jdi_core.broker import make_broker
 from jdi_core.db import ping
 from jdi_core.logs import configure_logging
 from jdi_core.migrations import migrate
@@ -17,7 +18,7 @@ from jdi_gateway.api.body_limit import BodySizeLimit
 from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.api.openapi import install_problem_schema
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
-from jdi_gateway.handlers import SOURCE
+from jdi_gateway.handlers import PROJECTED_TOPICS, SOURCE
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import SCHEMA
 from jdi_gateway.wiring import wire
@@ -30,7 +31,16 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
     """`overrides` are `wire`'s keyword arguments: fakes in unit tests, a shared engine in integration tests."""
     broker = make_broker(settings.kafka, setup_telemetry(SERVICE_NAME))
     wired = wire(settings, broker=broker, **overrides)
-    subscribe(broker, settings.kafka, settings.group_id, wired.subscriptions, source=SOURCE)
+    subscribe_batch(
+        broker,
+        settings.kafka,
+        settings.group_id,
+        PROJECTED_TOPICS,
+        wired.projections.project_batch,
+        source=SOURCE,
+        max_records=settings.projection_batch_max_records,
+        batch_timeout_ms=settings.projection_batch_timeout_ms,
+    )
 
     async def prepare_database() -> None:
         await migrate(wired.engine, SCHEMA, MIGRATIONS)

@@ -3,15 +3,22 @@
 Events of one document arrive per topic in order, but not across topics (`embedded` may beat
 `parsed`), so every stage writes only its own columns and stale versions are ignored.
 
+A poll's batch of events is applied in one transaction, in order (`ProjectionWriter.apply_all`): a
+rebuild from offset 0 goes at thousands of events a second. If the batch fails, each event is applied
+on its own, so only the one that fails is retried and, at last, dead-lettered. Each event's span
+continues its own trace (its decoding: the write is the batch's, which links every event).
+
 A dead-lettered message about a document marks it failed, with the service that failed and the
 error type, until a later event shows that stage overcome: a newer version parsed, or the stage done
 after the failure (`RECOVERED_BY`). Both orders of arrival give the same result.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from faststream.kafka import KafkaMessage
+from aiokafka import ConsumerRecord
+from opentelemetry import trace
 
 from jdi_contracts.events import (
     DeadLettered,
@@ -23,10 +30,21 @@ from jdi_contracts.events import (
     DocumentRejected,
     Topic,
 )
+from jdi_core.batch_consumer import record_span
 from jdi_core.telemetry import current_trace_id
-from jdi_gateway.store.port import DocumentRow, ProjectionWriter
+from jdi_gateway.store.port import Application, DocumentRow, ProjectionWriter
 
 SOURCE = "/jdi/gateway"
+PROJECTED_TOPICS = (
+    Topic.PARSED,
+    Topic.EMBEDDED,
+    Topic.ANALYZED,
+    Topic.REJECTED,
+    Topic.FILED,
+    Topic.DELETED,
+    Topic.DLQ,
+)
+tracer = trace.get_tracer(__name__)
 
 # The columns whose time, when later than a failure, shows the failed service has since done its part.
 RECOVERED_BY: dict[str, tuple[str, ...]] = {
@@ -87,10 +105,45 @@ class ProjectionHandlers:
     def __init__(self, writer: ProjectionWriter, topic_prefix: str = "") -> None:
         self._writer = writer
         self._topic_prefix = topic_prefix
+        self._topics = {f"{topic_prefix}{topic.value}": topic for topic in PROJECTED_TOPICS}
+        self._applications: dict[Topic, Callable[[bytes], Application | None]] = {
+            Topic.PARSED: self._parsed,
+            Topic.EMBEDDED: self._embedded,
+            Topic.ANALYZED: self._analyzed,
+            Topic.REJECTED: self._rejected,
+            Topic.FILED: self._filed,
+            Topic.DELETED: self._deleted,
+            Topic.DLQ: self._dead_lettered,
+        }
 
-    async def on_parsed(self, message: KafkaMessage) -> None:
-        event = DocumentParsed.from_bytes(message.body)
+    async def project_batch(self, records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
+        """The batch handler (`jdi_core.batch_consumer`): one outcome per record, None when applied."""
+        outcomes: list[BaseException | None] = [None] * len(records)
+        pending: list[tuple[int, Application]] = []
+        for position, record in enumerate(records):
+            key = record.key.decode(errors="replace") if record.key else ""
+            try:
+                with record_span(tracer, record, key):
+                    application = self._applications[self._topics[record.topic]](record.value or b"")
+            except Exception as error:  # noqa: BLE001 - an event breaking its contract fails alone
+                outcomes[position] = error
+                continue
+            if application is not None:
+                pending.append((position, application))
+        try:
+            await self._writer.apply_all([application for _, application in pending])
+        except Exception:  # noqa: BLE001 - one poison event must not hold back the others
+            for position, application in pending:
+                try:
+                    await self._writer.apply_all([application])
+                except Exception as error:  # noqa: BLE001 - reported as this record's outcome
+                    outcomes[position] = error
+        return outcomes
+
+    def _parsed(self, body: bytes) -> Application | None:
+        event = DocumentParsed.from_bytes(body)
         record = event.data
+        trace_id = current_trace_id()  # the event's own trace: its span is the current one while decoding
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
             if row is not None and (row.version or 0) > record.version:
@@ -115,7 +168,7 @@ class ProjectionHandlers:
                 "redactions": record.redactions,
                 "record": record.model_dump(mode="json"),
                 # Documents published straight to Kafka get the trace they arrived with.
-                "trace_id": row.trace_id if row is not None and row.trace_id else current_trace_id(),
+                "trace_id": row.trace_id if row is not None and row.trace_id else trace_id,
                 # Parsed after the deletion: a new submission revives the id.
                 "deleted_at": None,
                 # Parsed after its filing under another document: the id names a document of its own now.
@@ -123,10 +176,10 @@ class ProjectionHandlers:
                 **_overcome(row, "parsed_at", event.time),
             }
 
-        await self._writer.apply_once(event.id, event.subject or record.document_id, change)
+        return Application(event.id, event.subject or record.document_id, change)
 
-    async def on_embedded(self, message: KafkaMessage) -> None:
-        event = DocumentEmbedded.from_bytes(message.body)
+    def _embedded(self, body: bytes) -> Application | None:
+        event = DocumentEmbedded.from_bytes(body)
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
@@ -139,10 +192,10 @@ class ProjectionHandlers:
                 **_overcome(row, "embedded_at", event.time),
             }
 
-        await self._writer.apply_once(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change)
 
-    async def on_analyzed(self, message: KafkaMessage) -> None:
-        event = DocumentAnalyzed.from_bytes(message.body)
+    def _analyzed(self, body: bytes) -> Application | None:
+        event = DocumentAnalyzed.from_bytes(body)
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
@@ -156,13 +209,13 @@ class ProjectionHandlers:
                 **_overcome(row, "analyzed_at", event.time),
             }
 
-        await self._writer.apply_once(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change)
 
-    async def on_rejected(self, message: KafkaMessage) -> None:
-        event = DocumentRejected.from_bytes(message.body)
+    def _rejected(self, body: bytes) -> Application | None:
+        event = DocumentRejected.from_bytes(body)
         data = event.data
         if data.document_id is None:
-            return  # nothing to attach it to; the event stays on its topic for upstream
+            return None  # nothing to attach it to; the event stays on its topic for upstream
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
             return {
@@ -172,12 +225,12 @@ class ProjectionHandlers:
                 **_overcome(row, "rejected_at", event.time),
             }
 
-        await self._writer.apply_once(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change)
 
-    async def on_filed(self, message: KafkaMessage) -> None:
+    def _filed(self, body: bytes) -> Application | None:
         """The answer to a submission held under another document; its id becomes an alias when it names
         no document of its own, unless it was parsed as one since."""
-        event = DocumentFiled.from_bytes(message.body)
+        event = DocumentFiled.from_bytes(body)
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
@@ -191,17 +244,17 @@ class ProjectionHandlers:
                 values["canonical_document_id"] = data.canonical_document_id
             return values
 
-        await self._writer.apply_once(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change)
 
-    async def on_dead_lettered(self, message: KafkaMessage) -> None:
+    def _dead_lettered(self, body: bytes) -> Application | None:
         """A message a service gave up on: its document is failed, with the service and the error type
         (never the error message, which may quote the input)."""
-        event = DeadLettered.from_bytes(message.body)
+        event = DeadLettered.from_bytes(body)
         letter = event.data
         topic = letter.original_topic.removeprefix(self._topic_prefix)
         document_id = event.subject or letter.key
         if document_id is None or topic == Topic.DLQ:
-            return  # nothing to attach it to, or the gateway failed on a dead letter: SREs read the topic
+            return None  # nothing to attach it to, or the gateway failed on a dead letter: SREs read the topic
         failure = {
             "stage": event.source.rstrip("/").rsplit("/", 1)[-1],
             "reason": letter.error_type,
@@ -216,10 +269,10 @@ class ProjectionHandlers:
                 return None  # overcome already: a later event of the stage arrived first
             return {"failed_at": event.time, "failure": failure}
 
-        await self._writer.apply_once(event.id, document_id, change)
+        return Application(event.id, document_id, change)
 
-    async def on_deleted(self, message: KafkaMessage) -> None:
-        event = DocumentDeleted.from_bytes(message.body)
+    def _deleted(self, body: bytes) -> Application | None:
+        event = DocumentDeleted.from_bytes(body)
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
             # Keep the id, the stage times and versions for the status page; drop every piece of content.
@@ -230,7 +283,7 @@ class ProjectionHandlers:
                 **({"canonical_document_id": None} if row is None or _before(row.filed_at, event.time) else {}),
             }
 
-        await self._writer.apply_once(event.id, event.subject or event.data.document_id, change)
+        return Application(event.id, event.subject or event.data.document_id, change)
 
 
 def _deleted_after(row: DocumentRow, moment: datetime) -> bool:

@@ -17,6 +17,10 @@ class GatewaySettings(BaseSettings):
     # One JSON log line per request (uvicorn's access log); each request's span carries the same and more.
     access_log: bool = True
     group_id: str = "jdi-gateway"
+    # The projection applies what one poll returns in one transaction: up to this many events, or what
+    # arrived within the timeout (a poll returns at once when events are waiting).
+    projection_batch_max_records: int = Field(500, ge=1, le=5000)
+    projection_batch_timeout_ms: int = Field(50, ge=1)
     # Created (hashed) with every scope at start-up so a fresh deployment can mint further keys.
     bootstrap_api_key: SecretStr | None = None
     # A verified API key is trusted this long without asking the database again; a revocation through

@@ -7,8 +7,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jdi_contracts.events import Topic
-from jdi_core.broker import Handler, Publish, event_publisher, make_broker
+from jdi_core.broker import Publish, event_publisher, make_broker
 from jdi_core.db import make_engine
 from jdi_gateway.auth.key_cache import CachedApiKeys
 from jdi_gateway.auth.rate_limits import RateLimits
@@ -38,7 +37,6 @@ class Wiring:
     embedding_client: httpx.AsyncClient
     analysis_client: httpx.AsyncClient
     projections: ProjectionHandlers
-    subscriptions: dict[Topic, Handler]
 
 
 def wire(
@@ -79,15 +77,6 @@ def wire(
         embedding_client=embedding_client or _client(settings.embedding_url, settings.search_timeout_s, settings),
         analysis_client=analysis_client or _client(settings.analysis_url, settings.analysis_timeout_s, settings),
         projections=projections,
-        subscriptions={
-            Topic.PARSED: projections.on_parsed,
-            Topic.EMBEDDED: projections.on_embedded,
-            Topic.ANALYZED: projections.on_analyzed,
-            Topic.REJECTED: projections.on_rejected,
-            Topic.FILED: projections.on_filed,
-            Topic.DELETED: projections.on_deleted,
-            Topic.DLQ: projections.on_dead_lettered,
-        },
     )
 
 

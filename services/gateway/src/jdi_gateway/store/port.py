@@ -1,6 +1,6 @@
 """What the routes and the projections need from storage; PostgreSQL in production, fakes in unit tests."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -147,12 +147,23 @@ class ReadModel(Protocol):
 Change = Callable[[DocumentRow | None], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class Application:
+    """What one event changes in one document."""
+
+    event_id: str
+    document_id: str
+    change: Change
+
+
 class ProjectionWriter(Protocol):
     """The read model as the projections update it."""
 
-    async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
-        """In one transaction, unless the event was applied before: lock the document, ask `change`
-        what to set, set it. The event counts as applied even when `change` sets nothing.
+    async def apply_all(self, applications: Sequence[Application]) -> None:
+        """In one transaction, in order, each application whose event was not applied before (nor earlier in
+        the list): lock its document, ask `change` what to set given the document as the applications before
+        left it (its `record` and `analysis` left out), set it. An event counts as applied even when its
+        change sets nothing. If any fails, none is applied.
 
         The document's versions follow: a change that sets a `record` (with its `version` and `parsed_at`)
         keeps it as that version, and one that sets `deleted_at` drops every version kept."""

@@ -1,9 +1,9 @@
 """The gateway's storage ports on PostgreSQL (SQLAlchemy Core on one async engine)."""
 
 import operator
-from collections.abc import Callable
-from dataclasses import fields
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, case, delete, false, func, not_, or_, select, true, update
@@ -14,9 +14,9 @@ from jdi_gateway.store.port import (
     FACETS,
     MAX_FACET_VALUES,
     ApiKey,
+    Application,
     AuditEntry,
     AuditFilter,
-    Change,
     Counted,
     DocumentFilter,
     DocumentRow,
@@ -29,8 +29,10 @@ from jdi_gateway.store.recent import Recent
 from jdi_gateway.store.tables import api_keys, applied_events, audit_log, document_versions, documents, search_log
 
 DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow) if field.name in documents.c]
-# A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database.
+# A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database; the
+# projections' changes do without it too.
 LISTED_COLUMNS = [column for column in DOCUMENT_COLUMNS if column.name not in ("record", "analysis")]
+ROW_FIELDS = {column.name for column in DOCUMENT_COLUMNS}
 not_alias = documents.c.canonical_document_id.is_(None)
 live = and_(documents.c.deleted_at.is_(None), not_alias)
 # An alias of an alias: the canonical document was deleted and its id filed under another since.
@@ -263,19 +265,99 @@ class PostgresProjectionWriter:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def apply_once(self, event_id: str, document_id: str, change: Change) -> None:
+    async def apply_all(self, applications: Sequence[Application]) -> None:
+        if not applications:
+            return
         async with self._engine.begin() as connection:
+            ids = [{"event_id": application.event_id} for application in applications]
             first_time = await connection.execute(
-                insert(applied_events).values(event_id=event_id).on_conflict_do_nothing()
+                insert(applied_events).values(ids).on_conflict_do_nothing().returning(applied_events.c.event_id)
             )
-            if first_time.rowcount == 0:
+            new = set(first_time.scalars())
+            fresh = []
+            for application in applications:  # an event twice in the batch applies once
+                if application.event_id in new:
+                    new.discard(application.event_id)
+                    fresh.append(application)
+            if not fresh:
                 return
-            query = select(*DOCUMENT_COLUMNS).where(documents.c.document_id == document_id).with_for_update()
-            row = (await connection.execute(query)).first()
-            values = change(DocumentRow(**row._mapping) if row else None)
-            if values is not None:
-                await _set(connection, document_id, **values)
-                await _keep_versions(connection, document_id, values)
+            # Locked in one order, so that two writers sharing documents cannot deadlock.
+            locked = (
+                select(*LISTED_COLUMNS)
+                .where(documents.c.document_id.in_(sorted({a.document_id for a in fresh})))
+                .order_by(documents.c.document_id)
+                .with_for_update()
+            )
+            rows = {row.document_id: DocumentRow(**row._mapping) for row in await connection.execute(locked)}
+            changes = _changes(fresh, rows)
+            await _write_documents(connection, changes.documents)
+            await _write_versions(connection, changes)
+
+
+@dataclass
+class _Changes:
+    """What a batch sets: per document, the columns (the last value of each); versions kept and dropped."""
+
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dropped_versions: set[str] = field(default_factory=set)  # documents whose kept versions go first
+    kept_versions: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+
+
+def _changes(applications: Sequence[Application], rows: dict[str, DocumentRow]) -> _Changes:
+    """Each change asked in order, given the document as the changes before it left it."""
+    changes = _Changes()
+    now = datetime.now(UTC)
+    for application in applications:
+        document_id = application.document_id
+        row = rows.get(document_id)
+        values = application.change(row)
+        if values is None:
+            continue
+        seen = {name: value for name, value in values.items() if name in ROW_FIELDS}
+        new = DocumentRow(document_id=document_id, created_at=now, updated_at=now)
+        rows[document_id] = replace(row or new, **seen)
+        changes.documents.setdefault(document_id, {}).update(values)
+        if values.get("deleted_at") is not None:
+            changes.dropped_versions.add(document_id)
+            changes.kept_versions = {k: v for k, v in changes.kept_versions.items() if k[0] != document_id}
+        if values.get("record") is not None:
+            changes.kept_versions[(document_id, values["version"])] = {
+                "parsed_at": values["parsed_at"],
+                "record": values["record"],
+            }
+    return changes
+
+
+async def _write_documents(connection: AsyncConnection, documents_set: dict[str, dict[str, Any]]) -> None:
+    """One upsert per set of columns, for every document setting those (asyncpg's executemany)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for document_id, values in documents_set.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({"document_id": document_id, **values})
+    for columns, rows in by_columns.items():
+        upsert = insert(documents)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[documents.c.document_id],
+            set_={**{name: upsert.excluded[name] for name in columns}, "updated_at": func.now()},
+        )
+        await connection.execute(upsert, rows)
+
+
+async def _write_versions(connection: AsyncConnection, changes: _Changes) -> None:
+    """The versions as `ProjectionWriter.apply_all` says: each record set is kept, a deletion drops them all."""
+    v = document_versions.c
+    if changes.dropped_versions:
+        await connection.execute(delete(document_versions).where(v.document_id.in_(sorted(changes.dropped_versions))))
+    if changes.kept_versions:
+        upsert = insert(document_versions)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[v.document_id, v.version],
+            set_={"parsed_at": upsert.excluded.parsed_at, "record": upsert.excluded.record},
+        )
+        rows = [
+            {"document_id": document_id, "version": version, **kept}
+            for (document_id, version), kept in changes.kept_versions.items()
+        ]
+        await connection.execute(upsert, rows)
 
 
 class PostgresApiKeys:
@@ -383,19 +465,6 @@ async def _set(connection: AsyncConnection, document_id: str, **values: Any) -> 
     await connection.execute(
         update(documents).where(documents.c.document_id == document_id).values(updated_at=func.now(), **values)
     )
-
-
-async def _keep_versions(connection: AsyncConnection, document_id: str, values: dict[str, Any]) -> None:
-    """The versions as `ProjectionWriter.apply_once` says: each record set is kept, a deletion drops them all."""
-    if values.get("record") is not None:
-        version = {"parsed_at": values["parsed_at"], "record": values["record"]}
-        await connection.execute(
-            insert(document_versions)
-            .values(document_id=document_id, version=values["version"], **version)
-            .on_conflict_do_update(index_elements=["document_id", "version"], set_=version)
-        )
-    if values.get("deleted_at") is not None:
-        await connection.execute(delete(document_versions).where(document_versions.c.document_id == document_id))
 
 
 def _translated_by() -> Any:
