@@ -130,11 +130,11 @@ def dead_lettered(
     return event if at is None else event.model_copy(update={"time": at})
 
 
-def as_records(*events: CloudEvent[Any]) -> list[ConsumerRecord]:
+def as_records(*events: CloudEvent[Any], topic_prefix: str = "") -> list[ConsumerRecord]:
     """The events as one poll of the gateway's consumer returns them, in order."""
     return [
         ConsumerRecord(
-            topic=event.topic.value,
+            topic=f"{topic_prefix}{event.topic.value}",
             partition=0,
             offset=offset,
             timestamp=offset,

@@ -237,4 +237,5 @@ async def test_a_deletion_keeps_no_content_and_stage_events_read_after_it_bring_
     assert row.deleted_at is not None
     kept = {column: getattr(row, column) for column in CONTENT_COLUMNS if column in DOCUMENT_FIELDS}
     assert kept == dict.fromkeys(kept)
-    assert (row.embedded_version, row.analyzed_version) == (None, None)
+    # Their stages, as when read before the deletion, which keeps stage times and versions.
+    assert (row.embedded_version, row.analyzed_version, row.quality_score) == (1, 1, None)

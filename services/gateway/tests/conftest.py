@@ -13,6 +13,7 @@ from jdi_contracts.events import CloudEvent
 from jdi_gateway.api.status import status_of
 from jdi_gateway.app import create_app
 from jdi_gateway.auth.api_key_auth import Scope, hash_secret
+from jdi_gateway.rebuild import Progress
 from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.port import (
     FACETS,
@@ -25,8 +26,10 @@ from jdi_gateway.store.port import (
     DocumentVersion,
     Position,
     ReadModelStats,
+    Rebuild,
     Sort,
 )
+from jdi_gateway.wiring import RebuildRunner
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 EMPTY_SEARCH = {"model_id": "m", "collection": "c", "page": 1, "page_size": 10, "results": [], "has_more": False}
@@ -248,6 +251,36 @@ class RecordingLog:
         return wanted[:limit]
 
 
+class InMemoryRebuilds:
+    def __init__(self) -> None:
+        self.rebuilds: list[Rebuild] = []
+
+    async def start(self) -> Rebuild | None:
+        if self.rebuilds and self.rebuilds[-1].state == "running":
+            return None
+        started = Rebuild(len(self.rebuilds) + 1, "running", T0, T0, None, 0, None)
+        self.rebuilds.append(started)
+        return started
+
+    async def progress(self, rebuild_id: int, events_applied: int) -> None:
+        self.rebuilds[rebuild_id - 1] = replace(self.rebuilds[rebuild_id - 1], events_applied=events_applied)
+
+    async def finish(self, rebuild_id: int, error_type: str | None) -> None:
+        state = "switched" if error_type is None else "failed"
+        self.rebuilds[rebuild_id - 1] = replace(
+            self.rebuilds[rebuild_id - 1], state=state, error_type=error_type, finished_at=T0
+        )
+
+    async def latest(self) -> Rebuild | None:
+        return self.rebuilds[-1] if self.rebuilds else None
+
+
+async def no_rebuild(progress: Progress) -> int:
+    """The rebuild the fakes run unless a test gives one: nothing to apply."""
+    await progress(0)
+    return 0
+
+
 @dataclass
 class Fakes:
     read_model: InMemoryReadModel = field(default_factory=InMemoryReadModel)
@@ -260,6 +293,8 @@ class Fakes:
     analysis: Callable[[httpx.Request], httpx.Response] = lambda request: httpx.Response(404, json={})
     calls: list[httpx.Request] = field(default_factory=list)
     settings: GatewaySettings = field(default_factory=GatewaySettings)
+    rebuilds: InMemoryRebuilds = field(default_factory=InMemoryRebuilds)
+    rebuild: RebuildRunner = no_rebuild
 
     async def publish(self, event: CloudEvent[Any]) -> None:
         self.published.append(event)
@@ -281,6 +316,8 @@ class Fakes:
             publish=self.publish,
             embedding_client=self.client("embedding"),
             analysis_client=self.client("analysis"),
+            rebuilds=self.rebuilds,
+            rebuild=self.rebuild,
         )
 
 

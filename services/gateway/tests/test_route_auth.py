@@ -25,6 +25,8 @@ ROUTES = [
     ("GET", "/v1/api-keys", "/v1/api-keys", Scope.ADMIN),
     ("DELETE", "/v1/api-keys/{key_id}", "/v1/api-keys/k1", Scope.ADMIN),
     ("GET", "/v1/audit", "/v1/audit", Scope.ADMIN),
+    ("POST", "/v1/admin/read-model/rebuild", "/v1/admin/read-model/rebuild", Scope.ADMIN),
+    ("GET", "/v1/admin/read-model/rebuild", "/v1/admin/read-model/rebuild", Scope.ADMIN),
 ]
 IDS = [f"{method} {template}" for method, template, _, _ in ROUTES]
 NEW_KEY = {"name": "n", "scopes": ["search"]}

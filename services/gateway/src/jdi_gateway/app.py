@@ -1,6 +1,5 @@
 """Composition root of the gateway: REST API, projections of pipeline events, auth."""
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,17 +12,26 @@ from jdi_core.logs import configure_logging
 from jdi_core.migrations import migrate
 from jdi_core.service import create_service_app
 from jdi_core.telemetry import setup_telemetry
-from jdi_gateway.api import api_keys, audit, comparisons, documents, search, stats, submissions, suggestions
+from jdi_gateway.api import (
+    api_keys,
+    audit,
+    comparisons,
+    documents,
+    rebuilds,
+    search,
+    stats,
+    submissions,
+    suggestions,
+)
 from jdi_gateway.api.body_limit import BodySizeLimit
 from jdi_gateway.api.errors import install_error_handlers
 from jdi_gateway.api.openapi import install_problem_schema
 from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.handlers import PROJECTED_TOPICS, SOURCE
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.tables import SCHEMA
+from jdi_gateway.store.tables import MIGRATIONS, SCHEMA
 from jdi_gateway.wiring import wire
 
-MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 SERVICE_NAME = "jdi-gateway"
 
 
@@ -67,10 +75,12 @@ def create_app(settings: GatewaySettings, **overrides: Any) -> FastAPI:
             stats.router,
             api_keys.router,
             audit.router,
+            rebuilds.router,
         ],
         title="jdi gateway",
     )
     app.state.wiring = wired  # read only through the typed dependencies in api/dependencies.py
+    app.state.rebuild_tasks = set()
     install_error_handlers(app)
     install_problem_schema(app)
     # base64 in JSON is the largest legal encoding of a document: 4/3 of it, plus room for fields.

@@ -148,10 +148,8 @@ class ProjectionHandlers:
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
             if row is not None and (row.version or 0) > record.version:
                 return None
-            if row is not None and row.deleted_at is not None and event.time <= row.deleted_at:
-                return None  # parsed before the deletion, seen after it (topics are not ordered together)
             classification = record.classification
-            return {
+            values = {
                 "parsed_at": event.time,
                 "version": record.version,
                 "submission_id": record.submission_id,
@@ -175,41 +173,46 @@ class ProjectionHandlers:
                 **({"canonical_document_id": None} if row is None or _before(row.filed_at, event.time) else {}),
                 **_overcome(row, "parsed_at", event.time),
             }
+            if row is not None and row.deleted_at is not None and event.time <= row.deleted_at:
+                return _stage_only(values)  # parsed before the deletion: it revives nothing
+            return values
 
-        return Application(event.id, event.subject or record.document_id, change)
+        return Application(event.id, event.subject or record.document_id, change, event.time)
 
     def _embedded(self, body: bytes) -> Application | None:
         event = DocumentEmbedded.from_bytes(body)
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
-            if row is not None and ((row.embedded_version or 0) > data.version or _deleted_after(row, event.time)):
+            if row is not None and (row.embedded_version or 0) > data.version:
                 return None
-            return {
+            values = {
                 "embedded_at": event.time,
                 "embedded_version": data.version,
                 "embedding": data.model_dump(mode="json"),
                 **_overcome(row, "embedded_at", event.time),
             }
+            return _stage_only(values) if row is not None and _deleted_after(row, event.time) else values
 
-        return Application(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change, event.time)
 
     def _analyzed(self, body: bytes) -> Application | None:
         event = DocumentAnalyzed.from_bytes(body)
         data = event.data
 
         def change(row: DocumentRow | None) -> dict[str, Any] | None:
-            if row is not None and ((row.analyzed_version or 0) > data.version or _deleted_after(row, event.time)):
+            if row is not None and (row.analyzed_version or 0) > data.version:
                 return None
-            return {
+            values = {
                 "analyzed_at": event.time,
                 "analyzed_version": data.version,
                 "quality_score": data.quality.score,
                 "analysis": data.model_dump(mode="json"),
                 **_overcome(row, "analyzed_at", event.time),
             }
+            return _stage_only(values) if row is not None and _deleted_after(row, event.time) else values
 
-        return Application(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change, event.time)
 
     def _rejected(self, body: bytes) -> Application | None:
         event = DocumentRejected.from_bytes(body)
@@ -225,7 +228,7 @@ class ProjectionHandlers:
                 **_overcome(row, "rejected_at", event.time),
             }
 
-        return Application(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change, event.time)
 
     def _filed(self, body: bytes) -> Application | None:
         """The answer to a submission held under another document; its id becomes an alias when it names
@@ -244,7 +247,7 @@ class ProjectionHandlers:
                 values["canonical_document_id"] = data.canonical_document_id
             return values
 
-        return Application(event.id, event.subject or data.document_id, change)
+        return Application(event.id, event.subject or data.document_id, change, event.time)
 
     def _dead_lettered(self, body: bytes) -> Application | None:
         """A message a service gave up on: its document is failed, with the service and the error type
@@ -269,7 +272,7 @@ class ProjectionHandlers:
                 return None  # overcome already: a later event of the stage arrived first
             return {"failed_at": event.time, "failure": failure}
 
-        return Application(event.id, document_id, change)
+        return Application(event.id, document_id, change, event.time)
 
     def _deleted(self, body: bytes) -> Application | None:
         event = DocumentDeleted.from_bytes(body)
@@ -283,7 +286,13 @@ class ProjectionHandlers:
                 **({"canonical_document_id": None} if row is None or _before(row.filed_at, event.time) else {}),
             }
 
-        return Application(event.id, event.subject or event.data.document_id, change)
+        return Application(event.id, event.subject or event.data.document_id, change, event.time)
+
+
+def _stage_only(values: dict[str, Any]) -> dict[str, Any]:
+    """What an event from before the document's deletion, read after it, sets: what the deletion would have
+    kept had it come first (the stage's time and version), so both orders give one document; no content."""
+    return {name: value for name, value in values.items() if name not in CONTENT_COLUMNS and name != "deleted_at"}
 
 
 def _deleted_after(row: DocumentRow, moment: datetime) -> bool:

@@ -1,6 +1,8 @@
 """The gateway's one composition function: real adapters by default, any of them replaceable."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 import httpx
 from faststream.kafka import KafkaBroker
@@ -12,16 +14,21 @@ from jdi_core.db import make_engine
 from jdi_gateway.auth.key_cache import CachedApiKeys
 from jdi_gateway.auth.rate_limits import RateLimits
 from jdi_gateway.handlers import ProjectionHandlers
+from jdi_gateway.rebuild import Progress, rebuild_read_model
 from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.port import ApiKeys, AuditLog, ProjectionWriter, ReadModel, SearchLog
+from jdi_gateway.store.port import ApiKeys, AuditLog, ProjectionWriter, ReadModel, Rebuilds, SearchLog
 from jdi_gateway.store.postgres import (
     PostgresApiKeys,
     PostgresAuditLog,
     PostgresProjectionWriter,
     PostgresReadModel,
+    PostgresRebuilds,
     PostgresSearchLog,
 )
 from jdi_gateway.store.tables import SCHEMA
+
+# Rebuilds the read model and switches over, telling the events applied so far; the events applied.
+RebuildRunner = Callable[[Progress], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Wiring:
     embedding_client: httpx.AsyncClient
     analysis_client: httpx.AsyncClient
     projections: ProjectionHandlers
+    rebuilds: Rebuilds
+    rebuild: RebuildRunner
 
 
 def wire(
@@ -53,6 +62,8 @@ def wire(
     publish: Publish | None = None,
     embedding_client: httpx.AsyncClient | None = None,
     analysis_client: httpx.AsyncClient | None = None,
+    rebuilds: Rebuilds | None = None,
+    rebuild: RebuildRunner | None = None,
 ) -> Wiring:
     """Nothing connects here: the engine, broker and clients open connections on first use."""
     if engine is None:
@@ -77,6 +88,8 @@ def wire(
         embedding_client=embedding_client or _client(settings.embedding_url, settings.search_timeout_s, settings),
         analysis_client=analysis_client or _client(settings.analysis_url, settings.analysis_timeout_s, settings),
         projections=projections,
+        rebuilds=PostgresRebuilds(engine) if rebuilds is None else rebuilds,
+        rebuild=rebuild or partial(rebuild_read_model, settings, engine),
     )
 
 

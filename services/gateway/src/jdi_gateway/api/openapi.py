@@ -17,6 +17,7 @@ PROBLEMS: dict[int, tuple[str, str, str]] = {
     401: ("unauthenticated", "The API key is unknown or revoked.", "no API key, or an unknown or revoked one"),
     403: ("forbidden", "This API key lacks the 'documents:read' scope.", "the API key lacks the route's scope"),
     404: ("not_found", "No document 5f0c9a8e-2c1d-5b7e-9a41-0d2f6c3b8e17.", "no such resource"),
+    409: ("rebuild_running", "A rebuild of the read model is running; follow it with GET.", "it is already under way"),
     413: ("too_large", "The request body is over 13397333 bytes.", "the document or body is over the size limit"),
     415: ("unsupported_media_type", "Send multipart/form-data or application/json.", "not a supported type"),
     422: ("invalid_request", "The request is not valid.", "a parameter or body field is not valid"),

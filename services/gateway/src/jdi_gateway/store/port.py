@@ -154,6 +154,7 @@ class Application:
     event_id: str
     document_id: str
     change: Change
+    at: datetime  # the event's time: a document the event creates was created then, in a rebuild too
 
 
 class ProjectionWriter(Protocol):
@@ -225,3 +226,32 @@ class SearchLog(Protocol):
         """Queries (in lower case) starting with `prefix` that found something since `since`, asked by at
         least `min_keys` different API keys, most asked first."""
         ...
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    rebuild_id: int
+    state: Literal["running", "switched", "failed", "abandoned"]
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    events_applied: int
+    error_type: str | None
+
+
+class Rebuilds(Protocol):
+    """The rebuilds of the read model, so every worker and instance sees the one running."""
+
+    async def start(self) -> Rebuild | None:
+        """A new running rebuild, or None while another is running (one silent for `STALE_AFTER_S` is
+        `abandoned`: its process died)."""
+
+    async def progress(self, rebuild_id: int, events_applied: int) -> None: ...
+
+    async def finish(self, rebuild_id: int, error_type: str | None) -> None:
+        """`switched`, or `failed` with the error's type."""
+
+    async def latest(self) -> Rebuild | None: ...
+
+
+STALE_AFTER_S = 120.0

@@ -3,16 +3,17 @@
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, delete, false, func, not_, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, false, func, not_, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jdi_gateway.store.port import (
     FACETS,
     MAX_FACET_VALUES,
+    STALE_AFTER_S,
     ApiKey,
     Application,
     AuditEntry,
@@ -23,10 +24,19 @@ from jdi_gateway.store.port import (
     DocumentVersion,
     Position,
     ReadModelStats,
+    Rebuild,
     Sort,
 )
 from jdi_gateway.store.recent import Recent
-from jdi_gateway.store.tables import api_keys, applied_events, audit_log, document_versions, documents, search_log
+from jdi_gateway.store.tables import (
+    api_keys,
+    applied_events,
+    audit_log,
+    document_versions,
+    documents,
+    rebuilds,
+    search_log,
+)
 
 DOCUMENT_COLUMNS = [documents.c[field.name] for field in fields(DocumentRow) if field.name in documents.c]
 # A listing shows summaries: the documents' JSON (the parsed record is kilobytes) stays in the database; the
@@ -306,16 +316,18 @@ class _Changes:
 def _changes(applications: Sequence[Application], rows: dict[str, DocumentRow]) -> _Changes:
     """Each change asked in order, given the document as the changes before it left it."""
     changes = _Changes()
-    now = datetime.now(UTC)
     for application in applications:
         document_id = application.document_id
         row = rows.get(document_id)
         values = application.change(row)
-        if values is None:
+        # Created when its earliest event happened, whatever order the topics' events arrive in.
+        earlier = row is not None and application.at < row.created_at
+        if values is None and not earlier:
             continue
-        seen = {name: value for name, value in values.items() if name in ROW_FIELDS}
-        new = DocumentRow(document_id=document_id, created_at=now, updated_at=now)
-        rows[document_id] = replace(row or new, **seen)
+        values = {**(values or {}), **({"created_at": application.at} if row is None or earlier else {})}
+        if row is None:
+            row = DocumentRow(document_id=document_id, created_at=application.at, updated_at=application.at)
+        rows[document_id] = replace(row, **{name: value for name, value in values.items() if name in ROW_FIELDS})
         changes.documents.setdefault(document_id, {}).update(values)
         if values.get("deleted_at") is not None:
             changes.dropped_versions.add(document_id)
@@ -491,3 +503,63 @@ async def _counts(connection: AsyncConnection, column: Any) -> dict[str, int]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PostgresRebuilds:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def start(self) -> Rebuild | None:
+        async with self._engine.begin() as connection:
+            # Two workers asked at once: one starts, the other sees it running.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('jdi-gateway-rebuild'))"))
+            running = await connection.execute(
+                select(rebuilds.c.id).where(rebuilds.c.state == "running", _fresh_enough()).limit(1)
+            )
+            if running.first() is not None:
+                return None
+            await connection.execute(
+                update(rebuilds).where(rebuilds.c.state == "running").values(state="abandoned", finished_at=func.now())
+            )
+            row = (await connection.execute(rebuilds.insert().values(state="running").returning(*rebuilds.c))).one()
+        return _rebuild(row)
+
+    async def progress(self, rebuild_id: int, events_applied: int) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(rebuilds)
+                .where(rebuilds.c.id == rebuild_id)
+                .values(events_applied=events_applied, updated_at=func.now())
+            )
+
+    async def finish(self, rebuild_id: int, error_type: str | None) -> None:
+        state = "switched" if error_type is None else "failed"
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(rebuilds)
+                .where(rebuilds.c.id == rebuild_id)
+                .values(state=state, error_type=error_type, updated_at=func.now(), finished_at=func.now())
+            )
+
+    async def latest(self) -> Rebuild | None:
+        shown = case((and_(rebuilds.c.state == "running", not_(_fresh_enough())), "abandoned"), else_=rebuilds.c.state)
+        query = select(*rebuilds.c, shown.label("shown")).order_by(rebuilds.c.id.desc()).limit(1)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return _rebuild(row, row.shown) if row else None
+
+
+def _fresh_enough() -> ColumnElement[bool]:
+    return rebuilds.c.updated_at > func.now() - timedelta(seconds=STALE_AFTER_S)
+
+
+def _rebuild(row: Any, state: Any = None) -> Rebuild:
+    return Rebuild(
+        rebuild_id=row.id,
+        state=state or row.state,
+        started_at=row.started_at,
+        updated_at=row.updated_at,
+        finished_at=row.finished_at,
+        events_applied=row.events_applied,
+        error_type=row.error_type,
+    )

@@ -1,5 +1,7 @@
 """Tables in the `gateway` schema: the read model (a projection of events), keys and logs."""
 
+from pathlib import Path
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -17,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 SCHEMA = "gateway"
+MIGRATIONS = Path(__file__).parents[1] / "migrations" / "versions"
 metadata = MetaData(schema=SCHEMA)
 
 # One row per document; every stage has its own columns so events may arrive in any order.
@@ -118,4 +121,17 @@ search_log = Table(
     Column("filters", JSONB, nullable=False),
     Column("results", Integer, nullable=False),
     Column("latency_ms", Float, nullable=False),
+)
+
+# Rebuilds of the read model from the topics (`jdi_gateway.rebuild`): kept in the live schema, with the keys.
+rebuilds = Table(
+    "rebuilds",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("state", Text, nullable=False),
+    Column("events_applied", BigInteger, nullable=False, server_default=text("0")),
+    Column("error_type", Text),
 )
