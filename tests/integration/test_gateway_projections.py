@@ -127,9 +127,9 @@ async def test_stale_versions_and_replays_change_nothing(projection) -> None:
 
 
 async def test_a_deletion_seen_before_its_parse_wins_until_a_new_parse(projection) -> None:
-    earlier_parse = parsed("doc-3")
+    earlier_parse, analysis = parsed("doc-3"), analyzed("doc-3", 1, 50.0)
     deletion = deleted("doc-3")
-    await projection.send(analyzed("doc-3", 1, 50.0))
+    await projection.send(analysis)
     # A rebuild reads the deleted topic ahead of the parsed one; the real broker may go either way.
     await projection.send(deletion, earlier_parse)
 
@@ -239,3 +239,25 @@ async def test_a_deletion_keeps_no_content_and_stage_events_read_after_it_bring_
     assert kept == dict.fromkeys(kept)
     # Their stages, as when read before the deletion, which keeps stage times and versions.
     assert (row.embedded_version, row.analyzed_version, row.quality_score) == (1, 1, None)
+
+
+async def test_a_rejection_or_filing_read_after_the_deletion_it_preceded_brings_no_content_back(projection) -> None:
+    late = [rejected("doc-11"), filed("doc-11", "doc-other")]
+    await projection.send(parsed("doc-11"))
+    deletion = deleted("doc-11")
+    await projection.send(deletion, *late)  # produced before the deletion, read after it
+
+    row = await projection.wired.read_model.document("doc-11")
+    assert (row.document_id, row.deleted_at) == ("doc-11", deletion.time)
+    assert (row.rejection, row.filing, row.file_name, row.canonical_document_id) == (None, None, None, None)
+    assert (row.rejected_at, row.filed_at) == (late[0].time, late[1].time)
+
+
+async def test_a_deletion_read_after_a_later_submission_leaves_what_that_submission_set(projection) -> None:
+    deletion = deleted("doc-12")
+    revived, refused = parsed("doc-12", version=2), rejected("doc-12")  # both after the deletion
+    await projection.send(parsed("doc-12"), revived, refused, deletion)
+
+    row = await projection.wired.read_model.document("doc-12")
+    assert (row.deleted_at, row.version, row.title) == (None, 2, "Director doc-12 v2")
+    assert row.rejection is not None and row.rejected_at == refused.time

@@ -25,6 +25,7 @@ from jdi_gateway.settings import GatewaySettings
 from jdi_gateway.store.tables import MIGRATIONS, SCHEMA
 from jdi_gateway.wiring import Wiring, wire
 
+from ..answers import differences
 from .gateway_events import analyzed, as_records, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 pytestmark = pytest.mark.integration
@@ -125,17 +126,6 @@ async def test_a_dropped_read_model_is_rebuilt_from_the_topics_with_the_same_ans
         as_records(analyzed("pos-en", 2, score=90.0), topic_prefix=kafka.topic_prefix)
     ) == [None]
     assert (await client.get("/v1/documents/pos-en")).json()["quality_score"] == 90.0
-
-
-def differences(got: Any, wanted: Any, path: str = "") -> list[str]:
-    """Where two answers differ, leaf by leaf."""
-    if isinstance(got, dict) and isinstance(wanted, dict):
-        return [
-            d for key in sorted({*got, *wanted}) for d in differences(got.get(key), wanted.get(key), f"{path}.{key}")
-        ]
-    if isinstance(got, list) and isinstance(wanted, list) and len(got) == len(wanted):
-        return [d for n, (g, w) in enumerate(zip(got, wanted, strict=True)) for d in differences(g, w, f"{path}[{n}]")]
-    return [] if got == wanted else [f"{path}: {got!r} != {wanted!r}"]
 
 
 async def _all_handled(handled: list[BaseException | None], count: int) -> bool:

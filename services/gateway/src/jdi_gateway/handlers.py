@@ -63,26 +63,30 @@ PROJECTED_AT: dict[Topic, str] = {
 }
 
 
-# What a deletion empties: everything the document said, and what the services derived from it.
-CONTENT_COLUMNS = (
-    "file_name",
-    "source_reference",
-    "title",
-    "language",
-    "job_number",
-    "classification",
-    "classification_group",
-    "classification_level",
-    "department",
-    "translation_of",
-    "redactions",
-    "record",
-    "embedding",
-    "analysis",
-    "quality_score",
-    "rejection",
-    "filing",
-)
+# What a deletion empties: everything the document said, and what the services derived from it; by the stage
+# that set it, so that a deletion read after a later event of that stage (topics are not ordered together)
+# leaves what that event set, as when the deletion is read first.
+CONTENT_BY_STAGE: dict[str, tuple[str, ...]] = {
+    "parsed_at": (
+        "file_name",
+        "source_reference",
+        "title",
+        "language",
+        "job_number",
+        "classification",
+        "classification_group",
+        "classification_level",
+        "department",
+        "translation_of",
+        "redactions",
+        "record",
+    ),
+    "embedded_at": ("embedding",),
+    "analyzed_at": ("analysis", "quality_score"),
+    "rejected_at": ("rejection",),
+    "filed_at": ("filing",),
+}
+CONTENT_COLUMNS = tuple(column for columns in CONTENT_BY_STAGE.values() for column in columns)
 
 
 def recovered_by(failure: dict[str, Any]) -> tuple[str, ...]:
@@ -221,12 +225,13 @@ class ProjectionHandlers:
             return None  # nothing to attach it to; the event stays on its topic for upstream
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
-            return {
+            values = {
                 "rejected_at": event.time,
                 "rejection": data.model_dump(mode="json"),
                 "file_name": data.file_name if row is None else row.file_name,
                 **_overcome(row, "rejected_at", event.time),
             }
+            return _stage_only(values) if row is not None and _deleted_after(row, event.time) else values
 
         return Application(event.id, event.subject or data.document_id, change, event.time)
 
@@ -243,6 +248,8 @@ class ProjectionHandlers:
                 "file_name": data.file_name if row is None or row.file_name is None else row.file_name,
                 **_overcome(row, "filed_at", event.time),
             }
+            if row is not None and _deleted_after(row, event.time):
+                return _stage_only(values)  # the deletion dropped the alias it would have made
             if data.alias and (row is None or _before(row.parsed_at, event.time)):
                 values["canonical_document_id"] = data.canonical_document_id
             return values
@@ -279,12 +286,19 @@ class ProjectionHandlers:
 
         def change(row: DocumentRow | None) -> dict[str, Any]:
             # Keep the id, the stage times and versions for the status page; drop every piece of content.
-            return {
-                "deleted_at": event.time,
-                **dict.fromkeys(CONTENT_COLUMNS),
-                # Deleting an alias drops it; the document it named stays.
-                **({"canonical_document_id": None} if row is None or _before(row.filed_at, event.time) else {}),
+            values: dict[str, Any] = {
+                column: None
+                for stage, columns in CONTENT_BY_STAGE.items()
+                if row is None or _before(getattr(row, stage), event.time)
+                for column in columns
             }
+            # Deleting an alias drops it; the document it named stays.
+            if row is None or _before(row.filed_at, event.time):
+                values["canonical_document_id"] = None
+            # A later submission parsed already revived the id: the deletion is over, as when read first.
+            if row is None or _before(row.parsed_at, event.time):
+                values["deleted_at"] = event.time
+            return values
 
         return Application(event.id, event.subject or event.data.document_id, change, event.time)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jdi_cli.files import InputFile, expand_paths
-from jdi_cli.keys import DEFAULT_GATEWAY_URL
+from jdi_cli.gateway_api import DEFAULT_GATEWAY_URL
 
 if TYPE_CHECKING:
     from jdi_cli.kafka import KafkaSettings
@@ -109,6 +109,18 @@ def _parser() -> argparse.ArgumentParser:
     keys_revoke.set_defaults(run=_run_keys_revoke)
     for action in (keys_create, keys_list, keys_revoke):
         action.add_argument("--gateway", help=f"the gateway's URL (default: $JDI_GATEWAY_URL or {DEFAULT_GATEWAY_URL})")
+
+    replay = commands.add_parser("replay", help="rebuild a service's state from the topics")
+    replay_targets = replay.add_subparsers(required=True, metavar="SERVICE")
+    replay_gateway = replay_targets.add_parser(
+        "gateway",
+        help="rebuild the gateway's read model from offset 0 into a fresh schema and switch over; keys and logs "
+        "are kept ($JDI_API_KEY: an admin key)",
+    )
+    replay_gateway.add_argument(
+        "--gateway", help=f"the gateway's URL (default: $JDI_GATEWAY_URL or {DEFAULT_GATEWAY_URL})"
+    )
+    replay_gateway.set_defaults(run=_run_replay_gateway)
 
     traces = commands.add_parser("traces", help="list recent traces, or show one trace's span tree")
     traces.add_argument("trace_id", nargs="?", metavar="TRACE_ID", help="a trace id or a unique prefix of one")
@@ -293,10 +305,11 @@ def _selected_letters(
 
 def _run_keys_create(args: argparse.Namespace) -> int:
     from jdi_cli import keys
+    from jdi_cli.gateway_api import GatewayError, admin_key, gateway_url
 
     try:
-        created = keys.create_key(keys.gateway_url(args.gateway), keys.admin_key(), args.name, args.scopes)
-    except keys.GatewayError as error:
+        created = keys.create_key(gateway_url(args.gateway), admin_key(), args.name, args.scopes)
+    except GatewayError as error:
         return _fail(error.code, str(error))
     print(json.dumps(created, indent=2))
     print("The secret is shown this once: store it now.", file=sys.stderr)
@@ -305,10 +318,11 @@ def _run_keys_create(args: argparse.Namespace) -> int:
 
 def _run_keys_list(args: argparse.Namespace) -> int:
     from jdi_cli import keys
+    from jdi_cli.gateway_api import GatewayError, admin_key, gateway_url
 
     try:
-        listed = keys.list_keys(keys.gateway_url(args.gateway), keys.admin_key())
-    except keys.GatewayError as error:
+        listed = keys.list_keys(gateway_url(args.gateway), admin_key())
+    except GatewayError as error:
         return _fail(error.code, str(error))
     print("\n".join(keys.render_keys(listed)))
     return 0
@@ -316,13 +330,28 @@ def _run_keys_list(args: argparse.Namespace) -> int:
 
 def _run_keys_revoke(args: argparse.Namespace) -> int:
     from jdi_cli import keys
+    from jdi_cli.gateway_api import GatewayError, admin_key, gateway_url
 
     try:
-        keys.revoke_key(keys.gateway_url(args.gateway), keys.admin_key(), args.key_id)
-    except keys.GatewayError as error:
+        keys.revoke_key(gateway_url(args.gateway), admin_key(), args.key_id)
+    except GatewayError as error:
         return _fail(error.code, str(error))
     print(f"revoked {args.key_id}")
     return 0
+
+
+def _run_replay_gateway(args: argparse.Namespace) -> int:
+    from jdi_cli.gateway_api import GatewayError, admin_key, gateway_url
+    from jdi_cli.replay import describe, replay_gateway
+
+    try:
+        done = replay_gateway(
+            gateway_url(args.gateway), admin_key(), lambda rebuild: print(describe(rebuild), file=sys.stderr)
+        )
+    except GatewayError as error:
+        return _fail(error.code, str(error))
+    print(json.dumps(done, indent=2))
+    return 0 if done["state"] == "switched" else 1
 
 
 def _run_traces(args: argparse.Namespace) -> int:
