@@ -6,15 +6,41 @@ import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 from pydantic import SecretStr
 
 from jdi_contracts.events import DocumentSubmitted, Submitted
-from jdi_core.settings import DatabaseSettings
+from jdi_core.migrations import migrate
+from jdi_core.settings import DatabaseSettings, KafkaSettings
+from jdi_gateway.app import create_app
+from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
+from jdi_gateway.settings import GatewaySettings
+from jdi_gateway.store.tables import MIGRATIONS, SCHEMA
+from jdi_gateway.wiring import Wiring, wire
 from jdi_samples import generate_job_description
 
 from .tcp_proxy import TcpProxy
+
+GATEWAY_API_KEY = "integration-admin-key"
+
+
+@pytest.fixture
+async def gateway(
+    kafka_settings: KafkaSettings, database_settings: DatabaseSettings
+) -> AsyncIterator[tuple[Wiring, httpx.AsyncClient]]:
+    """The gateway wired on this test's schema and topics, migrated, and its API called with an admin key; its
+    consumer is not subscribed: tests project events through `wired.projections` or subscribe it themselves."""
+    settings = GatewaySettings(kafka=kafka_settings, database=database_settings)
+    wired = wire(settings)
+    await migrate(wired.engine, SCHEMA, MIGRATIONS)
+    await ensure_bootstrap_key(wired.api_keys, GATEWAY_API_KEY)
+    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
+    headers = {"X-API-Key": GATEWAY_API_KEY}
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers=headers) as client:
+        yield wired, client
+    await wired.engine.dispose()
 
 
 @pytest.fixture

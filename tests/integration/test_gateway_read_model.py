@@ -1,7 +1,6 @@
 """The gateway's read model on the real PostgreSQL: events projected in any order and any number
 of times give one consistent document, and the API lists, filters, pages and counts it."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any, get_args
 
@@ -13,40 +12,25 @@ from jdi_contracts.events import (
     CloudEvent,
     Topic,
 )
-from jdi_core.migrations import migrate
-from jdi_core.settings import DatabaseSettings
 from jdi_gateway.api.models import Status
-from jdi_gateway.app import MIGRATIONS, create_app
-from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.handlers import ProjectionHandlers
-from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.tables import SCHEMA, search_log
-from jdi_gateway.wiring import Wiring, wire
+from jdi_gateway.store.tables import search_log
+from jdi_gateway.wiring import Wiring
 
 from .gateway_events import analyzed, as_records, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 pytestmark = pytest.mark.integration
 
-API_KEY = "read-model-key"
-
 
 @pytest.fixture
-async def read_model(
-    database_settings: DatabaseSettings,
-) -> AsyncIterator[tuple[ProjectionHandlers, httpx.AsyncClient]]:
-    settings = GatewaySettings(database=database_settings)
-    wired = wire(settings)
-    await migrate(wired.engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(wired.api_keys, API_KEY)
-    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield wired.projections, client
-    await wired.engine.dispose()
+def read_model(gateway: tuple[Wiring, httpx.AsyncClient]) -> tuple[ProjectionHandlers, httpx.AsyncClient]:
+    wired, client = gateway
+    return wired.projections, client
 
 
 async def project(projections: ProjectionHandlers, *events: CloudEvent[Any]) -> None:
     """The events as one batch, in one transaction."""
-    outcomes = await projections.project_batch(as_records(*events))
+    outcomes = await projections.project_batch(as_records(*events, topic_prefix=projections.topic_prefix))
     assert outcomes == [None] * len(events)
 
 
@@ -325,19 +309,6 @@ async def test_facets_count_each_choice_under_the_other_filters(read_model) -> N
     assert english["facets"]["level"] == {"01": 1, "02": 1} and english["facets"]["group"] == {"EX": 2}
     assert {item["document_id"] for item in english["items"]} == {"a", "c"}
     assert (await client.get("/v1/documents")).json().get("facets") is None
-
-
-@pytest.fixture
-async def gateway(database_settings: DatabaseSettings) -> AsyncIterator[tuple[Wiring, httpx.AsyncClient]]:
-    """The gateway's wiring itself, for what no event or route writes (the search log), and its API."""
-    settings = GatewaySettings(database=database_settings)
-    wired = wire(settings)
-    await migrate(wired.engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(wired.api_keys, API_KEY)
-    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield wired, client
-    await wired.engine.dispose()
 
 
 async def test_suggestions_complete_words_and_offer_recent_queries_several_keys_asked(gateway) -> None:

@@ -2,7 +2,7 @@
 from the topics into a fresh schema and switched in, with the same answers; keys survive; later events
 still project."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -16,36 +16,15 @@ from jdi_contracts.events import CloudEvent
 from jdi_core.batch_consumer import subscribe_batch
 from jdi_core.broker import make_broker, publish_event
 from jdi_core.db import schema_name
-from jdi_core.migrations import migrate
-from jdi_core.settings import DatabaseSettings, KafkaSettings
-from jdi_gateway.app import create_app
-from jdi_gateway.auth.api_key_auth import ensure_bootstrap_key
 from jdi_gateway.handlers import PROJECTED_TOPICS, SOURCE
-from jdi_gateway.settings import GatewaySettings
-from jdi_gateway.store.tables import MIGRATIONS, SCHEMA
-from jdi_gateway.wiring import Wiring, wire
+from jdi_gateway.store.tables import SCHEMA
 
 from ..answers import differences
 from .gateway_events import analyzed, as_records, dead_lettered, deleted, embedded, filed, parsed, rejected
 
 pytestmark = pytest.mark.integration
 
-API_KEY = "rebuild-key"
 READ_MODEL = ("documents", "applied_events", "document_versions")
-
-
-@pytest.fixture
-async def gateway(
-    kafka_settings: KafkaSettings, database_settings: DatabaseSettings
-) -> AsyncIterator[tuple[Wiring, httpx.AsyncClient]]:
-    settings = GatewaySettings(kafka=kafka_settings, database=database_settings)
-    wired = wire(settings)
-    await migrate(wired.engine, SCHEMA, MIGRATIONS)
-    await ensure_bootstrap_key(wired.api_keys, API_KEY)
-    transport = httpx.ASGITransport(app=create_app(settings, engine=wired.engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw", headers={"X-API-Key": API_KEY}) as client:
-        yield wired, client
-    await wired.engine.dispose()
 
 
 async def answers(client: httpx.AsyncClient, document_ids: list[str]) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def _overcome(row: DocumentRow | None, column: str, at: datetime) -> dict[str, A
 class ProjectionHandlers:
     def __init__(self, writer: ProjectionWriter, topic_prefix: str = "") -> None:
         self._writer = writer
-        self._topic_prefix = topic_prefix
+        self.topic_prefix = topic_prefix
         self._topics = {f"{topic_prefix}{topic.value}": topic for topic in PROJECTED_TOPICS}
         self._applications: dict[Topic, Callable[[bytes], Application | None]] = {
             Topic.PARSED: self._parsed,
@@ -261,7 +261,7 @@ class ProjectionHandlers:
         (never the error message, which may quote the input)."""
         event = DeadLettered.from_bytes(body)
         letter = event.data
-        topic = letter.original_topic.removeprefix(self._topic_prefix)
+        topic = letter.original_topic.removeprefix(self.topic_prefix)
         document_id = event.subject or letter.key
         if document_id is None or topic == Topic.DLQ:
             return None  # nothing to attach it to, or the gateway failed on a dead letter: SREs read the topic
