@@ -170,7 +170,7 @@ class PostgresReadModel:
         found: DocumentRow | None = None
         async with self._reads.connect() as connection:
             for _ in range(MAX_ALIAS_HOPS):
-                query = select(*DOCUMENT_COLUMNS, _translated_by()).where(documents.c.document_id == document_id)
+                query = select(*DOCUMENT_COLUMNS, TRANSLATED_BY).where(documents.c.document_id == document_id)
                 row = (await connection.execute(query)).first()
                 if row is None:
                     break
@@ -494,6 +494,10 @@ def _translated_by() -> Any:
         .scalar_subquery()
         .label("translated_by")
     )
+
+
+# Built once: a fresh alias per look-up costs SQLAlchemy a compilation per request.
+TRANSLATED_BY = _translated_by()
 
 
 async def _counts(connection: AsyncConnection, column: Any) -> dict[str, int]:
