@@ -4,9 +4,11 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka.annotations import KafkaMessage as CurrentMessage
@@ -29,6 +31,8 @@ from jdi_core.retries import Outage, backoff_s, pausable
 from jdi_core.settings import KafkaSettings
 
 logger = logging.getLogger(__name__)
+
+UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION error code
 
 Handler = Callable[[KafkaMessage], Awaitable[None]]
 Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
@@ -138,6 +142,18 @@ def subscribe(
                 attempt += 1
 
     broker.subscriber(*by_name, group_id=group_id, **consumer_options(settings))(handle_with_retries)
+
+
+async def existing_partitions(admin: AIOKafkaAdminClient, topics: Sequence[str]) -> list[TopicPartition]:
+    """Every partition of those topics that exist: a topic never written to has none (and nothing to replay)."""
+    partitions = []
+    for topic in await admin.describe_topics(list(topics)):
+        if topic["error_code"] == UNKNOWN_TOPIC:
+            continue
+        if topic["error_code"]:
+            raise ConnectionError(f"cannot describe topic {topic['topic']!r}: error {topic['error_code']}")
+        partitions += [TopicPartition(topic["topic"], each["partition"]) for each in topic["partitions"]]
+    return sorted(partitions)
 
 
 def consumer_options(settings: KafkaSettings) -> dict[str, Any]:

@@ -7,15 +7,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from jdi_core.broker import existing_partitions
 from jdi_embedding.vectors.naming import collection_name
 from jdi_embedding.vectors.port import VectorStore
 
 logger = logging.getLogger(__name__)
-
-UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION error code
 
 
 def model_group_id(base_group_id: str, model_id: str) -> str:
@@ -51,13 +50,7 @@ class GroupLag:
         if self._clients is None:
             raise RuntimeError("GroupLag used before start()")
         admin, offsets = self._clients
-        partitions = []
-        for topic in await admin.describe_topics(self._topics):
-            if topic["error_code"] == UNKNOWN_TOPIC:
-                continue  # never written to: nothing to replay
-            if topic["error_code"]:
-                raise ConnectionError(f"cannot describe topic {topic['topic']!r}: error {topic['error_code']}")
-            partitions += [TopicPartition(topic["topic"], each["partition"]) for each in topic["partitions"]]
+        partitions = await existing_partitions(admin, self._topics)
         if not partitions:
             return 0
         ends = await offsets.end_offsets(partitions)

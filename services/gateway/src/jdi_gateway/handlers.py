@@ -109,8 +109,7 @@ class ProjectionHandlers:
     def __init__(self, writer: ProjectionWriter, topic_prefix: str = "") -> None:
         self._writer = writer
         self.topic_prefix = topic_prefix
-        self._topics = {f"{topic_prefix}{topic.value}": topic for topic in PROJECTED_TOPICS}
-        self._applications: dict[Topic, Callable[[bytes], Application | None]] = {
+        by_topic: dict[Topic, Callable[[bytes], Application | None]] = {
             Topic.PARSED: self._parsed,
             Topic.EMBEDDED: self._embedded,
             Topic.ANALYZED: self._analyzed,
@@ -119,6 +118,8 @@ class ProjectionHandlers:
             Topic.DELETED: self._deleted,
             Topic.DLQ: self._dead_lettered,
         }
+        # What each projected topic's event changes, by the topic's name on the broker.
+        self._applications = {f"{topic_prefix}{topic.value}": by_topic[topic] for topic in PROJECTED_TOPICS}
 
     async def project_batch(self, records: Sequence[ConsumerRecord]) -> list[BaseException | None]:
         """The batch handler (`jdi_core.batch_consumer`): one outcome per record, None when applied."""
@@ -128,7 +129,7 @@ class ProjectionHandlers:
             key = record.key.decode(errors="replace") if record.key else ""
             try:
                 with record_span(tracer, record, key):
-                    application = self._applications[self._topics[record.topic]](record.value or b"")
+                    application = self._applications[record.topic](record.value or b"")
             except Exception as error:  # noqa: BLE001 - an event breaking its contract fails alone
                 outcomes[position] = error
                 continue

@@ -17,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from jdi_core.broker import existing_partitions
 from jdi_core.db import schema_name
 from jdi_core.migrations import migrate
 from jdi_gateway.handlers import PROJECTED_TOPICS, ProjectionHandlers
@@ -28,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 READ_MODEL_TABLES = (documents.name, applied_events.name, document_versions.name)
 POLL_TIMEOUT_MS = 1000
-UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION error code
 
 Progress = Callable[[int], Awaitable[None]]
 
@@ -72,21 +72,12 @@ async def rebuild_read_model(settings: GatewaySettings, engine: AsyncEngine, pro
 
 
 async def _partitions(settings: GatewaySettings, topics: Sequence[str]) -> list[TopicPartition]:
-    """Every partition of the topics that exist (a topic never written to has nothing to replay)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
     await admin.start()
     try:
-        described = await admin.describe_topics(list(topics))
+        return await existing_partitions(admin, topics)
     finally:
         await admin.close()
-    partitions = []
-    for topic in described:
-        if topic["error_code"] == UNKNOWN_TOPIC:
-            continue
-        if topic["error_code"]:
-            raise ConnectionError(f"cannot describe topic {topic['topic']!r}: error {topic['error_code']}")
-        partitions += [TopicPartition(topic["topic"], each["partition"]) for each in topic["partitions"]]
-    return sorted(partitions)
 
 
 async def _catch_up(

@@ -1,6 +1,7 @@
-"""/v1/documents: submit, read, list and delete job descriptions."""
+"""/v1/documents: read, list and delete job descriptions (submitting them is in api/submissions.py)."""
 
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -39,6 +40,8 @@ TOKENS = {"c": MICROS, "u": MICROS, "t": HEX_TEXT, "j": HEX_TEXT, "q": NUMBER}
 CURSOR = rf"^-?(?:[cu]{MICROS}|[tj](?:~|{HEX_TEXT})|q(?:~|{NUMBER}))\.[^\x00]{{1,200}}$"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SORT_LETTERS: dict[SortKey, str] = {"created": "c", "updated": "u", "title": "t", "job_number": "j", "quality": "q"}
+SORT_KEY_OF = {letter: key for key, letter in SORT_LETTERS.items()}
+TIME_KEYS = ("created", "updated")
 SortParameter = Literal[
     "created", "-created", "updated", "-updated", "title", "-title", "job_number", "-job_number", "quality", "-quality"
 ]
@@ -139,7 +142,7 @@ async def list_versions(
     return json_of(
         VersionPage(
             document_id=row.document_id,
-            versions=[DocumentVersionView(version=v.version, parsed_at=v.parsed_at, record=v.record) for v in page],
+            versions=[DocumentVersionView(**asdict(version)) for version in page],
             next_before=page[-1].version if len(versions) > limit else None,
         )
     )
@@ -209,7 +212,7 @@ def _encode_cursor(sort: Sort, position: Position) -> str:
     value, document_id = position
     if value is None:
         mark = "~"
-    elif sort.key in ("created", "updated"):
+    elif sort.key in TIME_KEYS:
         mark = str((value - EPOCH) // timedelta(microseconds=1))
     elif sort.key == "quality":
         mark = repr(float(value))
@@ -225,11 +228,11 @@ def _decode_cursor(cursor: str) -> tuple[Sort, Position]:
     # A number's "." comes before the id's: the mark is the longest one its letter allows.
     found = re.fullmatch(rf"(~|{TOKENS[letter]})\.(.+)", rest, re.DOTALL)
     mark, document_id = found.groups() if found else ("~", rest)  # always found: the route's pattern held
-    key = next(key for key, known in SORT_LETTERS.items() if known == letter)
+    key = SORT_KEY_OF[letter]
     value: Any
     if mark == "~":
         value = None
-    elif key in ("created", "updated"):
+    elif key in TIME_KEYS:
         value = EPOCH + timedelta(microseconds=int(mark))
     elif key == "quality":
         value = float(mark)

@@ -5,6 +5,7 @@ progress is in the database, so any worker answers how far it is."""
 
 import asyncio
 import logging
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -96,12 +97,4 @@ async def _run(rebuilds: Rebuilds, rebuild: RebuildRunner, rebuild_id: int) -> N
 
 
 def _view(rebuild: Rebuild) -> RebuildView:
-    return RebuildView(
-        rebuild_id=rebuild.rebuild_id,
-        state=rebuild.state,
-        started_at=rebuild.started_at,
-        updated_at=rebuild.updated_at,
-        finished_at=rebuild.finished_at,
-        events_applied=rebuild.events_applied,
-        error_type=rebuild.error_type,
-    )
+    return RebuildView(**asdict(rebuild))

@@ -1,5 +1,6 @@
 """/v1/suggestions: what a search box offers as a person types."""
 
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -66,4 +67,4 @@ async def suggestions(
 
 
 def _shown(counted: list[Counted]) -> list[Suggestion]:
-    return [Suggestion(text=c.text, count=c.count) for c in counted]
+    return [Suggestion(**asdict(c)) for c in counted]
